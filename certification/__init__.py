@@ -1,0 +1,1 @@
+"""Certification: the publishing pipeline, reviewer queues, policies, reports and the outbox."""

@@ -1,0 +1,74 @@
+"""The outbox: queue an email once per key, and deliver it exactly once per key."""
+
+import logging
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from certification.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+def outbox_email(*, key: str, to: list[str], template: str, context: dict) -> OutboxMessage:
+    """Queue an email rendered from ``<template>_subject.txt``, ``.txt`` and ``.html``; once per key.
+
+    Call inside the transaction of the change that causes the email; it is handed to a worker on commit.
+    """
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    message, created = OutboxMessage.objects.get_or_create(
+        key=key,
+        defaults={
+            "channel": OutboxMessage.Channel.EMAIL,
+            "recipients": sorted(set(to)),
+            "subject": subject,
+            "body_text": render_to_string(f"{template}.txt", context),
+            "body_html": render_to_string(f"{template}.html", context),
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: _enqueue(message.pk))
+    return message
+
+
+def _enqueue(message_id: int) -> None:
+    from certification.tasks import outbox_deliver
+
+    outbox_deliver.delay(message_id=message_id)
+
+
+def outbox_deliver_email(*, message_id: int) -> None:
+    """Send a pending email message unless it was sent before. Raises on SMTP errors, recording them."""
+    try:
+        with transaction.atomic():
+            # The row lock keeps two deliveries of the same message from both sending it.
+            message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+            if message.state == OutboxMessage.State.SENT:
+                return
+            email = EmailMultiAlternatives(subject=message.subject, body=message.body_text, to=message.recipients)
+            if message.body_html:
+                email.attach_alternative(message.body_html, "text/html")
+            email.send(fail_silently=False)
+            message.state = OutboxMessage.State.SENT
+            message.sent_at = timezone.now()
+            message.attempts += 1
+            message.last_error = ""
+            message.save(update_fields=["state", "sent_at", "attempts", "last_error"])
+    except OutboxMessage.DoesNotExist:
+        raise
+    except Exception as error:
+        OutboxMessage.objects.filter(pk=message_id).exclude(state=OutboxMessage.State.SENT).update(
+            attempts=F("attempts") + 1, last_error=str(error) or error.__class__.__name__
+        )
+        raise
+    logger.info("outbox: sent %s to %s", message.key, ", ".join(message.recipients))
+
+
+def outbox_give_up(*, message_id: int, error: str) -> None:
+    """Mark a message failed after its retries are spent, so operators can see and re-drive it."""
+    OutboxMessage.objects.filter(pk=message_id).exclude(state=OutboxMessage.State.SENT).update(
+        state=OutboxMessage.State.FAILED, last_error=error
+    )

@@ -1,0 +1,1 @@
+"""Offers: their pages, plans, media, the offer type registry, page status and snapshots."""

@@ -1,0 +1,9 @@
+"""App configuration for the portal app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = _("Publisher accounts")

@@ -1,0 +1,71 @@
+"""Load the demo data of `make run`: a publisher account with a member of each role, a reviewer, an operator."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import Membership, PublisherAccount
+
+User = get_user_model()
+
+DEMO_USERS = [
+    # email, password, name, role in the demo account (None: staff only)
+    ("owner@contoso.example", "demo-owner-pass", "Olivia Owner", Membership.Role.OWNER),
+    ("manager@contoso.example", "demo-manager-pass", "Manuel Manager", Membership.Role.MANAGER),
+    ("developer@contoso.example", "demo-developer-pass", "Devi Developer", Membership.Role.DEVELOPER),
+    ("reviewer@portal.example", "demo-reviewer-pass", "Rita Reviewer", None),
+    ("operator@portal.example", "demo-operator-pass", "Otto Operator", None),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo accounts and print their passwords. Safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        account, _created = PublisherAccount.objects.update_or_create(
+            name="Contoso Ltd",
+            defaults={
+                "partner_id": "4410001",
+                "country": "US",
+                "verified": True,
+                "program_enrolled": True,
+                "agreement_accepted_at": timezone.now(),
+                "competencies": ["Cloud Platform", "Data Analytics"],
+            },
+        )
+        fabrikam, _created = PublisherAccount.objects.get_or_create(name="Fabrikam Inc", defaults={"country": "DE"})
+        users = {}
+        for email, password, name, role in DEMO_USERS:
+            first, _sep, last = name.partition(" ")
+            user, _created = User.objects.get_or_create(username=email, defaults={"email": email})
+            user.email, user.first_name, user.last_name = email, first, last
+            user.set_password(password)
+            user.is_staff = role is None
+            user.is_superuser = email.startswith("operator@")
+            user.save()
+            users[email] = user
+            if role is not None:
+                Membership.objects.update_or_create(account=account, user=user, defaults={"role": role})
+        Membership.objects.update_or_create(
+            account=fabrikam, user=users["owner@contoso.example"], defaults={"role": Membership.Role.MANAGER}
+        )
+        reviewers = Group.objects.filter(name="Reviewers").first()
+        if reviewers is not None:
+            users["reviewer@portal.example"].groups.add(reviewers)
+        self._load_app_demo_data(account)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with:"))
+        for email, password, _name, role in DEMO_USERS:
+            who = role.label if role else ("operator (admin)" if email.startswith("operator@") else "reviewer (admin)")
+            self.stdout.write(f"  {who:<18} {email:<28} {password}")
+
+    def _load_app_demo_data(self, account):
+        """Let later layers add their demo data (offers, submissions) for the demo account."""
+        from django.apps import apps
+
+        for config in apps.get_app_configs():
+            loader = getattr(config, "load_demo_data", None)
+            if loader is not None:
+                loader(account)

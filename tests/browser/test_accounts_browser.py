@@ -1,0 +1,52 @@
+"""In Chromium: sign up, sign out, sign in, switch accounts."""
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.models import Membership
+from tests.factories import PASSWORD, MembershipFactory
+from tests.support import browser_sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_sign_up_then_sign_in_then_switch_account(page, live_server):
+    page.goto(live_server.url)
+    page.get_by_role("link", name="Create a publisher account").click()
+    page.get_by_label("Your name").fill("Grace Hopper")
+    page.get_by_label("Work email").fill("grace@navy.example")
+    page.get_by_label("Publisher account name").fill("Compiler Works")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_test_id("current-account")).to_have_text("Compiler Works")
+
+    page.get_by_role("button", name="Grace Hopper").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("#mainnav").get_by_role("link", name="Sign in")).to_be_visible()
+
+    # meanwhile another account invites her
+    other = MembershipFactory(user__email="grace@navy.example", role=Membership.Role.DEVELOPER, account__name="Zeta")
+    assert other.user.memberships.count() == 2
+
+    browser_sign_in(page, live_server.url, "grace@navy.example", PASSWORD)
+    expect(page.get_by_test_id("current-account")).to_have_text("Compiler Works")
+    page.locator("#account-switcher").click()
+    page.get_by_role("button", name="Zeta").click()
+    expect(page.get_by_test_id("current-account")).to_have_text("Zeta")
+    expect(page.get_by_text("You are now working in Zeta.")).to_be_visible()
+    page.screenshot(path=str(live_server_screenshot("account-switched")))
+
+
+def test_a_wrong_password_shows_an_error_and_does_not_sign_in(page, live_server):
+    member = MembershipFactory()
+    browser_sign_in(page, live_server.url, member.user.email, "not-the-password")
+    expect(page.get_by_text("Please enter a correct")).to_be_visible()
+    expect(page.get_by_test_id("current-account")).to_have_count(0)
+
+
+def live_server_screenshot(name):
+    from pathlib import Path
+
+    folder = Path("var/screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}.png"

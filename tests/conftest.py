@@ -1,0 +1,164 @@
+"""Shared fixtures: members of accounts, a real Celery worker on Redis, an SMTP sink, Chromium."""
+
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.management import call_command
+
+from portal.models import Membership
+from tests.factories import MembershipFactory
+from tests.support import free_port
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static(tmp_path_factory):
+    """Collect static files once, as a deployment does, so the manifest storage resolves every asset."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def owner(db):
+    return MembershipFactory(role=Membership.Role.OWNER)
+
+
+@pytest.fixture
+def manager(owner):
+    return MembershipFactory(account=owner.account, role=Membership.Role.MANAGER)
+
+
+@pytest.fixture
+def developer(owner):
+    return MembershipFactory(account=owner.account, role=Membership.Role.DEVELOPER)
+
+
+@pytest.fixture
+def stranger(db):
+    """A member of another publisher account."""
+    return MembershipFactory(role=Membership.Role.OWNER)
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner.user)
+    return client
+
+
+# -- Celery: a real worker thread consuming from Redis ---------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def celery_queue():
+    """A queue of this test session's own, so leftovers of another run never reach our worker."""
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def _celery_app(celery_queue):
+    from portal.celery import app
+
+    app.conf.task_default_queue = celery_queue
+    app.conf.task_always_eager = False
+    return app
+
+
+@pytest.fixture
+def celery_worker(_celery_app, transactional_db):
+    """Run a real Celery worker on Redis in a thread for one test (the test must use the transactional DB)."""
+    from celery.contrib.testing.worker import start_worker
+
+    with start_worker(
+        _celery_app,
+        pool="threads",
+        concurrency=2,
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=30,
+    ) as worker:
+        yield worker
+
+
+# -- SMTP: a real server on a free port that keeps what it receives ----------------------------------------
+
+
+@dataclass
+class SmtpSink:
+    host: str
+    port: int
+    messages: list = field(default_factory=list)
+
+    def wait_for(self, count: int = 1, timeout: float = 20.0) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return list(self.messages)
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    from email import message_from_bytes
+    from email.policy import default as default_policy
+
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink(host="127.0.0.1", port=free_port())
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            message = message_from_bytes(envelope.original_content, policy=default_policy)
+            sink.messages.append({"to": list(envelope.rcpt_tos), "message": message})
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname=sink.host, port=sink.port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = sink.host
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+# -- Chromium through Playwright --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 900}}
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(15_000)
+    return page
