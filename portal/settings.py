@@ -199,3 +199,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Offers: upload limits (bytes) and outgoing HTTPS requests to publishers' endpoints.
+OFFER_IMAGE_MAX_BYTES = env.int("OFFER_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+OFFER_PDF_MAX_BYTES = env.int("OFFER_PDF_MAX_BYTES", default=50 * 1024 * 1024)
+OFFER_PACKAGE_MAX_BYTES = env.int("OFFER_PACKAGE_MAX_BYTES", default=50 * 1024 * 1024)
+OUTBOUND_TIMEOUT = env.float("OUTBOUND_TIMEOUT", default=5.0)
+# A CA bundle for publishers' endpoints (tests point it at their own CA); empty means the system's.
+OUTBOUND_CA_BUNDLE = env("OUTBOUND_CA_BUNDLE", default="")
+# Private networks requests may reach. Empty in production: no loopback, private or link-local targets.
+OUTBOUND_ALLOWED_PRIVATE_NETWORKS = env.list("OUTBOUND_ALLOWED_PRIVATE_NETWORKS", default=[])

@@ -1,10 +1,13 @@
 """Views of the portal app: landing, sign in/up/out, account switching, members, health."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +29,7 @@ from portal.services import (
 )
 
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
+DASHBOARD_PAGE_SIZE = 25
 
 
 def landing(request):
@@ -145,6 +149,30 @@ def healthz(request):
 
 @login_required
 def dashboard(request):
-    if not request.membership:
+    from offers.models import Offer
+    from offers.selectors import offers_dashboard, offers_status_counts
+    from offers.types import offer_type_choices
+
+    membership = request.membership
+    if not membership:
         return redirect("portal:no-account")
-    return render(request, "portal/dashboard.html")
+    status = request.GET.get("status", "")
+    offer_type = request.GET.get("type", "")
+    query = request.GET.get("q", "").strip()[:100]
+    status = status if status in Offer.Status.values else ""
+    types = offer_type_choices()
+    offer_type = offer_type if offer_type in dict(types) else ""
+    offers = offers_dashboard(membership, status=status, offer_type=offer_type, query=query)
+    page = Paginator(offers, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = offers_status_counts(membership)
+    context = {
+        "page_obj": page,
+        "status_counts": [
+            (value, label, counts[value], Offer.STATUS_COLOURS[value]) for value, label in Offer.Status.choices
+        ],
+        "total": sum(counts.values()),
+        "types": types,
+        "filters": {"status": status, "type": offer_type, "q": query},
+        "querystring": urlencode({k: v for k, v in {"status": status, "type": offer_type, "q": query}.items() if v}),
+    }
+    return render(request, "portal/dashboard.html", context)

@@ -1,0 +1,81 @@
+"""Demo offers for `make run`: one of each type, filled through the real forms to different stages."""
+
+from django.db import transaction
+
+from offers.models import Offer
+from offers.pages import OfferState
+from offers.services import offer_create, page_save, plan_create
+
+
+def _sample(offer_type: str, key: str):
+    from offers.samples import listing, misc, plans
+
+    for module in (misc, listing, plans):
+        try:
+            return module.page_data(offer_type, key)
+        except (KeyError, ValueError, LookupError):
+            continue
+    raise LookupError(f"no sample for {offer_type}:{key}")
+
+
+def offer_fill_page(offer: Offer, key: str, by, data: dict | None = None, files: dict | None = None) -> None:
+    """Save one page of the offer through its form, as the page view does."""
+    if data is None:
+        data, files = _sample(offer.offer_type, key)
+    state = OfferState(offer)
+    form = state.page_form(state.spec.page(key), data=data, files=files or {})
+    if not form.is_valid():
+        raise ValueError(f"sample for {offer.offer_type}:{key} is not valid: {form.errors.as_json()}")
+    page_save(offer=offer, key=key, form=form, by=by)
+
+
+def offer_fill_plan(offer: Offer, by, n: int = 1) -> None:
+    from offers.samples.plans import plan_data
+
+    data, files = plan_data(offer.offer_type, n)
+    state = OfferState(offer)
+    form = state.plan_form(data=data, files=files or {})
+    if not form.is_valid():
+        raise ValueError(f"sample plan for {offer.offer_type} is not valid: {form.errors.as_json()}")
+    plan_create(offer=offer, form=form, by=by)
+
+
+def offer_fill_all(offer: Offer, by) -> None:
+    """Fill every page the offer's choices bring in, and one plan where the offer has plans."""
+    offer_fill_page(offer, "offer_setup", by)
+    for spec in OfferState(offer).pages():
+        if spec.key == "offer_setup":
+            continue
+        if spec.kind == "plans":
+            offer_fill_plan(offer, by)
+        else:
+            offer_fill_page(offer, spec.key, by)
+
+
+DEMO_OFFERS = [
+    # type, offer ID, alias, how far: "all" pages, or the page keys to fill
+    ("saas", "contoso-analytics", "Contoso Analytics", "all"),
+    ("azure_application", "contoso-data-platform", "Contoso Data Platform", "all"),
+    ("azure_vm", "contoso-secure-gateway", "Contoso Secure Gateway", ("offer_setup", "properties")),
+    ("consulting", "contoso-migration-poc", "Data Migration PoC", "all"),
+    ("saas", "contoso-field-service", "Contoso Field Service", ()),
+]
+
+
+@transaction.atomic
+def demo_offers_load(membership) -> list[Offer]:
+    """Create the demo offers of the account unless they exist already."""
+    offers = []
+    for offer_type, offer_id, alias, pages in DEMO_OFFERS:
+        existing = Offer.objects.filter(account_id=membership.account_id, offer_id=offer_id).first()
+        if existing:
+            offers.append(existing)
+            continue
+        offer = offer_create(membership=membership, offer_type_key=offer_type, offer_id=offer_id, alias=alias)
+        if pages == "all":
+            offer_fill_all(offer, membership.user)
+        else:
+            for key in pages:
+                offer_fill_page(offer, key, membership.user)
+        offers.append(offer)
+    return offers

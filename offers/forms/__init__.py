@@ -1,0 +1,1 @@
+"""One form per offer page; each module holds the pages of one concern."""

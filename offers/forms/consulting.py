@@ -1,0 +1,8 @@
+"""PLACEHOLDER: being written."""
+
+from offers.forms.base import PageForm
+
+
+
+class ConsultingPricingForm(PageForm):
+    pass

@@ -1,0 +1,12 @@
+"""PLACEHOLDER: being written."""
+
+from offers.forms.base import PageForm
+
+
+
+class AppPropertiesForm(PageForm):
+    pass
+
+
+class ConsultingPropertiesForm(PageForm):
+    pass

@@ -1,0 +1,12 @@
+"""PLACEHOLDER: being written."""
+
+from offers.forms.base import PageForm
+
+
+
+class SaasTestDriveForm(PageForm):
+    pass
+
+
+class ArmTestDriveForm(PageForm):
+    pass

@@ -1,0 +1,54 @@
+"""Read-only queries about offers, always scoped to the member's publisher account."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from offers.models import Offer
+
+
+def offers_for(membership) -> QuerySet[Offer]:
+    """Return the offers of the member's current account."""
+    return Offer.objects.filter(account_id=membership.account_id)
+
+
+def offer_get(membership, offer_pk: int) -> Offer:
+    """Return one offer of the member's account, or raise Http404 (also for another account's offer)."""
+    return get_object_or_404(offers_for(membership), pk=offer_pk)
+
+
+def plan_get(membership, offer_pk: int, plan_pk: int):
+    offer = offer_get(membership, offer_pk)
+    return offer, get_object_or_404(offer.plans.all(), pk=plan_pk)
+
+
+def offers_dashboard(membership, *, status: str = "", offer_type: str = "", query: str = "") -> QuerySet[Offer]:
+    """Return the account's offers for the overview dashboard, each with its listing name, newest first.
+
+    The listing name comes from a subquery, so the number of queries does not grow with the offers.
+    """
+    from django.db.models import OuterRef, Q, Subquery
+    from django.db.models.fields.json import KeyTextTransform
+
+    from offers.models import OfferPage
+
+    listing_name = OfferPage.objects.filter(offer=OuterRef("pk"), key="offer_listing").annotate(
+        listing_name=KeyTextTransform("name", "data")
+    )
+    offers = offers_for(membership).annotate(name=Subquery(listing_name.values("listing_name")[:1]))
+    if status:
+        offers = offers.filter(status=status)
+    if offer_type:
+        offers = offers.filter(offer_type=offer_type)
+    if query:
+        offers = offers.filter(Q(offer_id__icontains=query) | Q(alias__icontains=query) | Q(name__icontains=query))
+    return offers.order_by("-updated_at", "-pk")
+
+
+def offers_status_counts(membership) -> dict[str, int]:
+    """Return how many of the account's offers are in each status (one query)."""
+    from django.db.models import Count
+
+    rows = offers_for(membership).order_by().values("status").annotate(count=Count("pk"))
+    counts = dict.fromkeys(Offer.Status.values, 0)
+    counts.update({row["status"]: row["count"] for row in rows})
+    return counts

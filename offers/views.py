@@ -1,0 +1,238 @@
+"""The publisher's offer editor: create an offer, edit its pages and plans, Review and publish."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from offers.forms.create import NotesForm, OfferCreateForm
+from offers.leads import lead_deliver, lead_test_payload
+from offers.pages import OfferState, PageStatus
+from offers.selectors import offer_get, plan_get
+from offers.services import notes_save, offer_create, page_save, plan_create, plan_delete, plan_save
+from offers.types import offer_types
+from offers.validators import audience_csv_render
+
+
+def member_required(view):
+    """Require a signed-in member of a publisher account; the view gets their membership."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not request.membership:
+            return redirect("portal:no-account")
+        return view(request, request.membership, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _offer_context(state: OfferState, active: str, **extra) -> dict:
+    return {"offer": state.offer, "state": state, "nav_pages": state.page_states(), "active": active, **extra}
+
+
+@member_required
+def offer_new(request, membership):
+    form = OfferCreateForm(request.POST or None, initial={"offer_type": request.GET.get("type")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = offer_create(
+                membership=membership,
+                offer_type_key=form.cleaned_data["offer_type"],
+                offer_id=form.cleaned_data["offer_id"],
+                alias=form.cleaned_data["alias"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Offer %(alias)s created. Start with Offer setup.") % {"alias": offer.alias})
+            return redirect("offers:page", offer.pk, "offer_setup")
+    return render(request, "offers/offer_new.html", {"form": form, "types": offer_types()})
+
+
+@member_required
+def offer_overview(request, membership, offer_pk):
+    state = OfferState(offer_get(membership, offer_pk))
+    return render(request, "offers/offer_overview.html", _offer_context(state, "overview"))
+
+
+def _page_spec(state: OfferState, key: str):
+    spec = state.spec.page(key)
+    if spec is None or spec not in state.pages():
+        raise Http404(_("This offer has no such page."))
+    return spec
+
+
+@member_required
+def page_edit(request, membership, offer_pk, key):
+    state = OfferState(offer_get(membership, offer_pk))
+    spec = _page_spec(state, key)
+    if spec.kind == "plans":
+        return _plans_page(request, state, spec)
+    stored = state.values.get(key)
+    if request.method == "POST":
+        form = state.page_form(spec, data=request.POST, files=request.FILES, initial=stored)
+        if form.is_valid():
+            page_save(offer=state.offer, key=key, form=form, by=request.user)
+            state = OfferState(state.offer)
+            page = state.page_state(spec)
+            if request.POST.get("action") == "validate_leads":
+                _validate_leads(request, state)
+            elif page.status == PageStatus.COMPLETE:
+                messages.success(request, _("%(page)s saved. The page is complete.") % {"page": spec.title})
+            else:
+                messages.warning(
+                    request, _("%(page)s saved as a draft. It is not complete yet.") % {"page": spec.title}
+                )
+            return redirect("offers:page", state.offer.pk, key)
+        messages.error(request, _("The page was not saved. Correct the errors below."))
+    else:
+        form = state.page_form(spec, initial=stored)
+    page = state.page_state(spec)
+    return render(
+        request, "offers/page_edit.html", _offer_context(state, key, form=form, page=page, spec=spec, page_key=key)
+    )
+
+
+def _validate_leads(request, state: OfferState) -> None:
+    result = lead_deliver(state.values.get("offer_setup", {}), lead_test_payload(state.offer))
+    if result.ok:
+        messages.success(request, _("Test lead delivered: %(detail)s") % {"detail": result.detail})
+    else:
+        messages.error(request, _("The test lead was not delivered: %(detail)s") % {"detail": result.detail})
+
+
+def _plans_page(request, state: OfferState, spec):
+    page = state.page_state(spec)
+    plan_rows = []
+    for plan in state.plans:
+        complete = state.plan_form(plan, data=plan.data, complete=True).is_valid()
+        plan_rows.append({"plan": plan, "complete": complete})
+    return render(
+        request, "offers/plans.html", _offer_context(state, spec.key, page=page, spec=spec, plan_rows=plan_rows)
+    )
+
+
+@member_required
+def plan_new(request, membership, offer_pk):
+    state = OfferState(offer_get(membership, offer_pk))
+    spec = _page_spec(state, "plans")
+    form = state.plan_form(data=request.POST or None, files=request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                plan = plan_create(offer=state.offer, form=form, by=request.user)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Plan %(id)s created.") % {"id": plan.plan_id})
+                return redirect("offers:plan", state.offer.pk, plan.pk)
+        messages.error(request, _("The plan was not created. Correct the errors below."))
+    return render(request, "offers/plan_edit.html", _offer_context(state, spec.key, form=form, plan=None, spec=spec))
+
+
+@member_required
+def plan_edit(request, membership, offer_pk, plan_pk):
+    offer, plan = plan_get(membership, offer_pk, plan_pk)
+    state = OfferState(offer)
+    spec = _page_spec(state, "plans")
+    plan = next(p for p in state.plans if p.pk == plan.pk)
+    if request.method == "POST":
+        form = state.plan_form(plan, data=request.POST, files=request.FILES, initial=plan.data)
+        if form.is_valid():
+            plan_save(plan=plan, form=form, by=request.user)
+            complete = OfferState(offer).plan_form(plan, data=plan.data, complete=True).is_valid()
+            if complete:
+                messages.success(request, _("Plan %(id)s saved. The plan is complete.") % {"id": plan.plan_id})
+            else:
+                messages.warning(
+                    request, _("Plan %(id)s saved as a draft. It is not complete yet.") % {"id": plan.plan_id}
+                )
+            return redirect("offers:plan", offer.pk, plan.pk)
+        messages.error(request, _("The plan was not saved. Correct the errors below."))
+    else:
+        form = state.plan_form(plan, initial=plan.data)
+    completeness = state.plan_form(plan, data=plan.data, complete=True)
+    completeness.is_valid()
+    return render(
+        request,
+        "offers/plan_edit.html",
+        _offer_context(state, spec.key, form=form, plan=plan, spec=spec, missing=completeness.errors),
+    )
+
+
+@member_required
+@require_POST
+def plan_remove(request, membership, offer_pk, plan_pk):
+    offer, plan = plan_get(membership, offer_pk, plan_pk)
+    try:
+        plan_delete(plan=plan, by=request.user)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Plan %(id)s deleted.") % {"id": plan.plan_id})
+    return redirect("offers:page", offer.pk, "plans")
+
+
+@member_required
+def audience_export(request, membership, offer_pk):
+    state = OfferState(offer_get(membership, offer_pk))
+    spec = _page_spec(state, "preview_audience")
+    entries = state.values.get(spec.key, {}).get("entries") or []
+    body = audience_csv_render(entries, kind=spec.form.csv_kind)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{state.offer.offer_id}-preview-audience.csv"'
+    return response
+
+
+@member_required
+def review_and_publish(request, membership, offer_pk):
+    state = OfferState(offer_get(membership, offer_pk))
+    pages = state.page_states()
+    ready = all(page.complete for page in pages)
+    requires_testing = state.spec.requires_testing(state.values)
+    notes = NotesForm(request.POST or None, initial={"notes_for_certification": state.offer.notes_for_certification})
+    if request.method == "POST" and notes.is_valid():
+        if requires_testing:
+            notes_save(offer=state.offer, notes=notes.cleaned_data["notes_for_certification"])
+        if request.POST.get("action") == "publish":
+            return _publish(request, membership, state, pages)
+        messages.success(request, _("Notes for certification saved."))
+        return redirect("offers:review", state.offer.pk)
+    context = _offer_context(
+        state, "review", pages=pages, ready=ready, notes=notes, requires_testing=requires_testing, nav_pages=pages
+    )
+    return render(request, "offers/review.html", context)
+
+
+def _publish(request, membership, state: OfferState, pages):
+    if not membership.can_publish:
+        messages.error(request, _("Only Owners and Managers can publish offers."))
+        return redirect("offers:review", state.offer.pk)
+    incomplete = [page for page in pages if not page.complete]
+    if incomplete:
+        names = ", ".join(str(page.title) for page in incomplete)
+        messages.error(request, _("Complete every page before publishing. Not complete: %(pages)s.") % {"pages": names})
+        return redirect("offers:review", state.offer.pk)
+    return _start_publishing(request, membership, state)
+
+
+def _start_publishing(request, membership, state: OfferState):
+    messages.info(request, _("Every page is complete. Publishing is not yet available in this portal."))
+    return redirect("offers:review", state.offer.pk)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
