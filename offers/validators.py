@@ -121,7 +121,7 @@ def validate_consulting_name(value: str) -> None:
 
 
 def validate_identifier(value: str) -> None:
-    """Refuse an offer or plan ID that is not 1–50 lower-case letters, digits, hyphens or underscores."""
+    """Refuse an offer or plan ID that is not 1 to 50 lower-case letters, digits, hyphens or underscores."""
     if not value:
         raise ValidationError(_("Enter an ID."), code="required")
     if len(value) > IDENTIFIER_MAX_LENGTH:
@@ -139,13 +139,16 @@ def validate_identifier(value: str) -> None:
 # -- Addresses and identifiers ---------------------------------------------------------------------------------------
 
 
+def _split(url: str):
+    try:
+        return urlsplit(url.strip())
+    except ValueError:  # e.g. a malformed IPv6 host
+        return urlsplit("")
+
+
 def validate_https_url(value: str) -> None:
     """Refuse anything but an absolute https URL with a host."""
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        parts = urlsplit("")
-    if parts.scheme.lower() != "https":
+    if _split(value).scheme.lower() != "https":
         raise ValidationError(_("Enter an address that starts with https://."), code="https")
     URLValidator(schemes=["https"], message=_("Enter a valid https address with a host name."))(value)
 
@@ -170,7 +173,7 @@ def validate_version(value: str) -> None:
 def validate_sas_uri(value: str) -> None:
     """Refuse a SAS URI that is not https or lacks its signature (sig) and expiry (se)."""
     validate_https_url(value)
-    query = parse_qs(urlsplit(value).query)
+    query = parse_qs(_split(value).query)
     missing = [name for name in ("sig", "se") if not query.get(name)]
     if missing:
         raise ValidationError(
@@ -190,10 +193,7 @@ _VIDEO_PATHS = {
 
 def video_provider(url: str) -> str:
     """Return "youtube" or "vimeo" for a video address of theirs; refuse any other address."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        parts = urlsplit("")
+    parts = _split(url)
     host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
     provider, path = _VIDEO_PATHS.get(host, (None, None))
     has_id = host != "youtube.com" or bool(parse_qs(parts.query).get("v"))
@@ -218,7 +218,7 @@ def _measured_size(uploaded) -> int:
 def _refuse_if_larger(size: int, limit: int, what: str) -> None:
     if size > limit:
         raise ValidationError(
-            _("The file is %(size)s; %(what)s may be at most %(limit)s."),
+            _("%(what)s may be at most %(limit)s; this one is %(size)s."),
             code="too_large",
             params={"size": filesizeformat(size), "what": what, "limit": filesizeformat(limit)},
         )
@@ -235,12 +235,8 @@ _SIGNATURES = {
 }
 
 
-def _looks_like(head: bytes) -> str:
-    return next((kind for signature, kind in _SIGNATURES.items() if head.startswith(signature)), "")
-
-
 def _not_a(expected: str, head: bytes) -> ValidationError:
-    actual = _looks_like(head)
+    actual = next((kind for signature, kind in _SIGNATURES.items() if head.startswith(signature)), "")
     if actual:
         return ValidationError(
             _("The file is not a %(expected)s: its contents are a %(actual)s."),
@@ -253,12 +249,12 @@ def _not_a(expected: str, head: bytes) -> ValidationError:
 def _dimension_problem(size: tuple[int, int], exact, square_between) -> str:
     width, height = size
     if exact and size != tuple(exact):
-        return _("it must be exactly %(w)d×%(h)d px") % {"w": exact[0], "h": exact[1]}
+        return _("it must be exactly %(w)d×%(h)d px") % {"w": exact[0], "h": exact[1]}  # noqa: RUF001
     if square_between and width != height:
         return _("it must be square")
     if square_between and not square_between[0] <= width <= square_between[1]:
         low, high = square_between
-        return _("it must be between %(low)d×%(low)d and %(high)d×%(high)d px") % {"low": low, "high": high}
+        return _("it must be between %(low)d×%(low)d and %(high)d×%(high)d px") % {"low": low, "high": high}  # noqa: RUF001
     return ""
 
 
@@ -267,7 +263,7 @@ def validate_png(
 ) -> tuple[int, int]:
     """Refuse an upload that is not a sound PNG of the required size; return its width and height."""
     try:
-        _refuse_if_larger(_measured_size(uploaded), image_max_bytes(), _("an image"))
+        _refuse_if_larger(_measured_size(uploaded), image_max_bytes(), _("An image"))
         data = uploaded.read()
         if not data.startswith(b"\x89PNG\r\n\x1a\n"):
             raise _not_a(_("PNG image"), data[:8])
@@ -282,7 +278,7 @@ def validate_png(
         problem = _dimension_problem(size, exact, square_between)
         if problem:
             raise ValidationError(
-                _("The image is %(w)d×%(h)d px; %(problem)s."),
+                _("The image is %(w)d×%(h)d px; %(problem)s."),  # noqa: RUF001
                 code="dimensions",
                 params={"w": size[0], "h": size[1], "problem": problem},
             )
@@ -295,7 +291,7 @@ def validate_pdf(uploaded) -> None:
     """Refuse an upload that is not a complete PDF document within the size limit."""
     try:
         size = _measured_size(uploaded)
-        _refuse_if_larger(size, pdf_max_bytes(), _("a PDF document"))
+        _refuse_if_larger(size, pdf_max_bytes(), _("A PDF document"))
         head = uploaded.read(8)
         if not head.startswith(b"%PDF-"):
             raise _not_a(_("PDF document"), head)
@@ -312,7 +308,7 @@ def validate_pdf(uploaded) -> None:
 def validate_zip(uploaded) -> None:
     """Refuse an upload that is not a sound zip archive within the size limits."""
     try:
-        _refuse_if_larger(_measured_size(uploaded), package_max_bytes(), _("a package"))
+        _refuse_if_larger(_measured_size(uploaded), package_max_bytes(), _("A package"))
         head = uploaded.read(8)
         uploaded.seek(0)
         if not zipfile.is_zipfile(uploaded):
@@ -320,7 +316,7 @@ def validate_zip(uploaded) -> None:
         uploaded.seek(0)
         with zipfile.ZipFile(uploaded) as archive:
             expanded = sum(member.file_size for member in archive.infolist())
-            _refuse_if_larger(expanded, package_max_uncompressed_bytes(), _("a package once unpacked"))
+            _refuse_if_larger(expanded, package_max_uncompressed_bytes(), _("An unpacked package"))
             broken = archive.testzip()
         if broken:
             raise ValidationError(
@@ -348,7 +344,7 @@ def _header_word(cell: str) -> str:
 
 
 def _audience_rows(uploaded) -> list[tuple[int, list[str]]]:
-    _refuse_if_larger(_measured_size(uploaded), audience_csv_max_bytes(), _("a preview audience file"))
+    _refuse_if_larger(_measured_size(uploaded), audience_csv_max_bytes(), _("A preview audience file"))
     try:
         text = uploaded.read().decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -388,10 +384,6 @@ def _audience_entry_is_valid(value: str, kind: AudienceKind) -> bool:
     return True
 
 
-def _audience_what(kind: AudienceKind) -> str:
-    return _("email address") if kind == "email" else _("Azure subscription ID")
-
-
 def _audience_entries(rows, column: int | None, kind: AudienceKind) -> tuple[list[str], list[ValidationError]]:
     entries, errors = [], []
     for line, row in rows:
@@ -401,7 +393,11 @@ def _audience_entries(rows, column: int | None, kind: AudienceKind) -> tuple[lis
                 ValidationError(
                     _("Line %(line)d: “%(value)s” is not a valid %(what)s."),
                     code="invalid_entry",
-                    params={"line": line, "value": value, "what": _audience_what(kind)},
+                    params={
+                        "line": line,
+                        "value": value,
+                        "what": _("email address") if kind == "email" else _("Azure subscription ID"),
+                    },
                 )
             )
         elif value not in entries:
@@ -419,7 +415,8 @@ def audience_csv_parse(uploaded, *, kind: AudienceKind) -> list[str]:
     if errors:
         raise ValidationError(errors)
     if not entries:
-        raise ValidationError(_("The file lists no %(what)s."), code="empty", params={"what": _audience_what(kind)})
+        empty = _("The file lists no email addresses.") if kind == "email" else _("The file lists no subscription IDs.")
+        raise ValidationError(empty, code="empty")
     if len(entries) > PREVIEW_AUDIENCE_MAX:
         raise ValidationError(
             _("The file lists %(count)d entries; a preview audience may have at most %(max)d."),

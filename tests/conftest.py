@@ -162,3 +162,44 @@ def browser_context_args(browser_context_args):
 def page(page):
     page.set_default_timeout(15_000)
     return page
+
+
+# -- Publishers' endpoints: a local HTTPS server with a CA of the test session ------------------------------
+
+
+@pytest.fixture(scope="session")
+def test_ca(tmp_path_factory):
+    import trustme
+
+    ca = trustme.CA()
+    bundle = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    return ca, bundle
+
+
+@pytest.fixture
+def https_endpoint(test_ca, settings):
+    """A local HTTPS endpoint the portal trusts and may reach (loopback is allowed only in tests)."""
+    import ssl
+
+    from tests.endpoints import endpoint_serve
+
+    ca, bundle = test_ca
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    settings.OUTBOUND_CA_BUNDLE = str(bundle)
+    settings.OUTBOUND_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
+    endpoint, stop = endpoint_serve(tls_context=context)
+    yield endpoint
+    stop()
+
+
+@pytest.fixture
+def http_endpoint(settings):
+    """A local plain-HTTP endpoint (the portal must refuse to use it)."""
+    from tests.endpoints import endpoint_serve
+
+    settings.OUTBOUND_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.0/8"]
+    endpoint, stop = endpoint_serve()
+    yield endpoint
+    stop()

@@ -104,6 +104,7 @@ class PageForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field, StoredFileField):
                 field.known_ids = frozenset(file_ids)
+        self.adjust_fields()
         if not complete:
             for field in self.fields.values():
                 field.required = False
@@ -111,6 +112,9 @@ class PageForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.setup()
+
+    def adjust_fields(self) -> None:
+        """Add or remove fields before the layout is built (the base class does nothing)."""
 
     def setup(self) -> None:
         """Adjust fields to the offer and its other pages (e.g. a limit that depends on the type)."""
@@ -171,11 +175,13 @@ class PlanForm(PageForm):
         self.plan = plan
         self.plans = list(plans)
         super().__init__(*args, **kwargs)
-        if plan is not None:
-            # Stored plans are identified by their row; the ID is not part of the editable values.
-            del self.fields["plan_id"]
-        else:
+        if plan is None:
             self.fields["plan_id"].required = True
+
+    def adjust_fields(self) -> None:
+        if self.plan is not None:
+            # A stored plan is identified by its row; its ID is shown, never edited again.
+            del self.fields["plan_id"]
 
     def clean_plan_id(self):
         from offers.validators import validate_identifier
