@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from offers.types import offer_type_choices
 
@@ -35,6 +35,9 @@ class Offer(ConcurrentTransitionMixin, models.Model):
     }
 
     IMMUTABLE_FIELDS = ("account_id", "offer_type", "offer_id", "alias")
+    PUBLISHABLE = (Status.DRAFT, Status.ATTENTION_NEEDED, Status.PREVIEW, Status.LIVE, Status.NOT_AVAILABLE)
+    # Where a cancelled submission may return to: the status the offer had when it was submitted.
+    CANCEL_TARGETS = (Status.DRAFT, Status.ATTENTION_NEEDED, Status.PREVIEW, Status.LIVE, Status.NOT_AVAILABLE)
 
     account = models.ForeignKey("portal.PublisherAccount", on_delete=models.PROTECT, related_name="offers")
     offer_type = models.CharField(_("offer type"), max_length=32, choices=offer_type_choices)
@@ -42,6 +45,13 @@ class Offer(ConcurrentTransitionMixin, models.Model):
     alias = models.CharField(_("offer alias"), max_length=50)
     status = FSMField(_("status"), choices=Status.choices, default=Status.DRAFT, protected=True)
     notes_for_certification = models.TextField(_("notes for certification"), blank=True)
+    preview_snapshot = models.ForeignKey(
+        "OfferSnapshot", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    live_snapshot = models.ForeignKey(
+        "OfferSnapshot", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    delisted_at = models.DateTimeField(_("removed from the marketplace"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -72,6 +82,53 @@ class Offer(ConcurrentTransitionMixin, models.Model):
         instance._loaded_identity = {f: getattr(instance, f, None) for f in cls.IMMUTABLE_FIELDS}
         return instance
 
+    # -- transitions: they change the status (and the fields named in their docstring) only; services save.
+
+    @transition(field=status, source=PUBLISHABLE, target=Status.PUBLISH_IN_PROGRESS)
+    def start_publishing(self):
+        """Hand the offer to the pipeline: Publish, resubmit, edit and resubmit, update, or republish."""
+
+    @transition(field=status, source=Status.PREVIEW, target=Status.PUBLISH_IN_PROGRESS)
+    def go_live(self):
+        """The publisher signed off the preview; the publish phase runs."""
+
+    @transition(field=status, source=Status.PUBLISH_IN_PROGRESS, target=Status.ATTENTION_NEEDED)
+    def need_attention(self):
+        """A phase found a critical issue or a reviewer rejected the offer."""
+
+    @transition(field=status, source=Status.PUBLISH_IN_PROGRESS, target=Status.PREVIEW)
+    def preview_ready(self, snapshot):
+        """The preview was created from the snapshot (sets preview_snapshot)."""
+        self.preview_snapshot = snapshot
+
+    @transition(field=status, source=Status.PUBLISH_IN_PROGRESS, target=Status.LIVE)
+    def publish_live(self, snapshot):
+        """Final publish: the snapshot becomes the live listing (sets live_snapshot, clears delisted_at)."""
+        self.live_snapshot = snapshot
+        self.delisted_at = None
+
+    @transition(
+        field=status,
+        source=Status.PUBLISH_IN_PROGRESS,
+        target=GET_STATE(lambda self, origin: origin, states=CANCEL_TARGETS),
+    )
+    def cancel_publishing(self, origin):
+        """Cancel publish before sign-off: back to the status the offer had when it was submitted."""
+
+    @transition(field=status, source=Status.LIVE, target=Status.PENDING_STOP_SELL)
+    def stop_selling(self):
+        """The publisher chose Stop selling; the removal completes in the background."""
+
+    @transition(field=status, source=Status.PENDING_STOP_SELL, target=Status.NOT_AVAILABLE)
+    def stop_sell_complete(self, when):
+        """The offer left the marketplace (sets delisted_at)."""
+        self.delisted_at = when
+
+    @property
+    def listed(self) -> bool:
+        """In the storefront: it has a live snapshot and has not been removed."""
+        return self.live_snapshot_id is not None and self.delisted_at is None
+
     @property
     def status_colour(self) -> str:
         return self.STATUS_COLOURS.get(self.status, "secondary")
@@ -99,7 +156,7 @@ class OfferPage(models.Model):
         return f"{self.offer_id}:{self.key}"
 
 
-class Plan(models.Model):
+class Plan(FSMModelMixin, models.Model):
     """A plan of an offer; its plan ID is immutable and its own small status tracks selling."""
 
     class Status(models.TextChoices):
@@ -134,6 +191,18 @@ class Plan(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._loaded_plan_id = instance.plan_id
         return instance
+
+    @transition(field=status, source=[Status.DRAFT, Status.LIVE], target=Status.LIVE)
+    def go_live(self):
+        """The plan is part of a live listing."""
+
+    @transition(field=status, source=Status.LIVE, target=Status.STOP_SELL_PENDING)
+    def stop_selling(self):
+        """The publisher stopped selling this plan; removal completes in the background."""
+
+    @transition(field=status, source=Status.STOP_SELL_PENDING, target=Status.STOPPED)
+    def stop_sell_complete(self):
+        """The plan left the listing."""
 
     @property
     def name(self) -> str:
@@ -181,3 +250,23 @@ class OfferEvent(models.Model):
 
     def __str__(self):
         return f"{self.offer_id}:{self.kind}"
+
+
+class OfferSnapshot(models.Model):
+    """A frozen copy of an offer's pages, plans and files (JSON) with its content hash.
+
+    Submissions certify a snapshot; the preview and live listings are rendered from snapshots, so later
+    edits of the draft never leak into what customers see.
+    """
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="snapshots")
+    data = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.offer_id}@{self.content_hash[:12]}"

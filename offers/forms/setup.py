@@ -4,6 +4,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from offers.constants import ListingOption
 from offers.forms.base import PageForm, YesNoField
 from offers.validators import validate_https_url
 
@@ -13,17 +14,6 @@ class LeadDestination:
     HTTPS = "https"
     EMAIL = "email"
     CHOICES = [(NONE, _("Not connected")), (HTTPS, _("HTTPS endpoint")), (EMAIL, _("Email"))]
-
-
-class ListingOption:
-    GET_IT_NOW = "get_it_now"
-    FREE_TRIAL = "free_trial"
-    CONTACT_ME = "contact_me"
-    CHOICES = [
-        (GET_IT_NOW, _("Get it now (free)")),
-        (FREE_TRIAL, _("Free trial")),
-        (CONTACT_ME, _("Contact me")),
-    ]
 
 
 class LeadsFormMixin(forms.Form):
@@ -58,20 +48,22 @@ class LeadsFormMixin(forms.Form):
         )
 
     def clean_leads(self, cleaned: dict) -> None:
-        """Check the destination has what it needs (runs for drafts too: a half-set destination is an error)."""
+        """Check the chosen destination has its address (completeness only)."""
         destination = cleaned.get("leads_destination")
-        if destination == LeadDestination.HTTPS and self.complete:
+        if destination == LeadDestination.HTTPS:
             self.require(cleaned, "leads_https_url", _("Enter the HTTPS endpoint that receives leads."))
-        if destination == LeadDestination.EMAIL and self.complete:
+        if destination == LeadDestination.EMAIL:
             self.require(cleaned, "leads_email", _("Enter the email address that receives leads."))
 
-    def leads_needed(self, cleaned: dict) -> bool:
-        return self.leads_required
+    def leads_needed(self, cleaned: dict) -> str:
+        """Return why this offer needs a leads destination, or an empty string when it does not."""
+        return _("This offer type needs a customer leads destination.") if self.leads_required else ""
 
     def clean_complete(self, cleaned):
         super().clean_complete(cleaned)
-        if self.leads_needed(cleaned) and not cleaned.get("leads_destination"):
-            self.add_error("leads_destination", _("Connect a customer leads destination; this offer needs one."))
+        reason = self.leads_needed(cleaned)
+        if reason and not cleaned.get("leads_destination"):
+            self.add_error("leads_destination", reason)
         self.clean_leads(cleaned)
 
 
@@ -82,7 +74,7 @@ class SaasOfferSetupForm(LeadsFormMixin, PageForm):
     )
     listing_option = forms.ChoiceField(
         label=_("Listing option"),
-        choices=[("", "---------"), *ListingOption.CHOICES],
+        choices=[("", "---------"), *ListingOption.choices],
         required=False,
         help_text=_("How customers acquire the offer when it is not sold through Microsoft."),
     )
@@ -103,9 +95,11 @@ class SaasOfferSetupForm(LeadsFormMixin, PageForm):
         )
 
     def leads_needed(self, cleaned):
-        return (
-            cleaned.get("listing_option") == ListingOption.CONTACT_ME and cleaned.get("sell_through_microsoft") is False
-        )
+        if cleaned.get("test_drive"):
+            return _("A test drive needs a customer leads destination.")
+        if cleaned.get("listing_option") == ListingOption.CONTACT_ME and cleaned.get("sell_through_microsoft") is False:
+            return _("Contact me needs a customer leads destination.")
+        return ""
 
     def clean_complete(self, cleaned):
         super().clean_complete(cleaned)
@@ -113,8 +107,6 @@ class SaasOfferSetupForm(LeadsFormMixin, PageForm):
             self.require(cleaned, "listing_option", _("Choose how customers acquire the offer."))
             if cleaned.get("listing_option") in (ListingOption.GET_IT_NOW, ListingOption.FREE_TRIAL):
                 self.require(cleaned, "listing_url", _("Enter the https link for this listing option."))
-        if cleaned.get("test_drive") and not cleaned.get("leads_destination"):
-            self.add_error("leads_destination", _("A test drive needs a customer leads destination."))
 
 
 class AzureAppOfferSetupForm(LeadsFormMixin, PageForm):
@@ -124,10 +116,7 @@ class AzureAppOfferSetupForm(LeadsFormMixin, PageForm):
         self.helper.layout = Layout(Fieldset(_("Test drive"), "test_drive"), self.leads_layout())
 
     def leads_needed(self, cleaned):
-        return bool(cleaned.get("test_drive"))
-
-    def clean_complete(self, cleaned):
-        super().clean_complete(cleaned)
+        return _("A test drive needs a customer leads destination.") if cleaned.get("test_drive") else ""
 
 
 class VmOfferSetupForm(AzureAppOfferSetupForm):
