@@ -11,10 +11,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 
-class StoredFileWidget(forms.ClearableFileInput):
-    """A file input that keeps the file already saved unless a new one is uploaded or it is removed."""
+class StoredFileWidget(forms.Widget):
+    """A file input that keeps the file already saved unless a new one is uploaded or it is removed.
+
+    Not a FileInput subclass on purpose: crispy-forms renders those with its own template, which would
+    drop the saved file's preview and the hidden field that keeps it.
+    """
 
     template_name = "offers/widgets/stored_file.html"
+    needs_multipart_form = True
 
     def __init__(self, attrs=None, *, accept: str = ""):
         super().__init__(attrs={"class": "form-control", **(attrs or {}), **({"accept": accept} if accept else {})})
@@ -22,6 +27,12 @@ class StoredFileWidget(forms.ClearableFileInput):
 
     def current_name(self, name):
         return f"{name}-current"
+
+    def clear_checkbox_name(self, name):
+        return f"{name}-clear"
+
+    def use_required_attribute(self, initial):
+        return False
 
     def value_from_datadict(self, data, files, name):
         upload = files.get(name) if files else None
@@ -64,6 +75,12 @@ class StoredFileField(forms.Field):
         kwargs.setdefault("widget", StoredFileWidget(accept=accept))
         super().__init__(**kwargs)
         self.known_ids: frozenset[int] = frozenset()
+
+    def bound_data(self, data, initial):
+        # A page re-shown with errors keeps showing the saved file; a new upload must be chosen again.
+        if isinstance(data, UploadedFile) or data in self.empty_values:
+            return initial
+        return data
 
     def to_python(self, value):
         if value in self.empty_values:

@@ -9,7 +9,9 @@ from offers.validators import validate_identifier
 
 
 class OfferCreateForm(forms.Form):
-    offer_type = forms.ChoiceField(label=_("Offer type"), choices=offer_type_choices, widget=forms.RadioSelect)
+    offer_type = forms.ChoiceField(
+        label=_("Offer type"), choices=offer_type_choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
     offer_id = forms.CharField(
         label=_("Offer ID"),
         max_length=50,
