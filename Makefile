@@ -18,15 +18,19 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# With nothing configured: DEBUG on, SQLite in var/, Celery's filesystem broker in var/broker (its folders must
+# exist before web, worker or beat connect). Links in emails point at the port actually served.
+RUN_ENV = DEBUG="$${DEBUG:-true}" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
+
 run: $(STAMP)
-	mkdir -p var/broker/queue var/broker/processed var/media
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py demo_data
+	mkdir -p var/broker/queue var/broker/processed var/media var/static
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py demo_data
 	@echo
 	@echo "  Publisher Portal: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo
-	DEBUG=$${DEBUG:-true} PORT=$(PORT) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start
+	$(RUN_ENV) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
 services:
 	bash .ci/services

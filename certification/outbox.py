@@ -72,3 +72,38 @@ def outbox_give_up(*, message_id: int, error: str) -> None:
     OutboxMessage.objects.filter(pk=message_id).exclude(state=OutboxMessage.State.SENT).update(
         state=OutboxMessage.State.FAILED, last_error=error
     )
+
+
+def outbox_lead(key: str, setup: dict, payload: dict):
+    """Deliver a lead once per key to the destination of an Offer setup page; return the OutboundResult.
+
+    A lead already delivered under this key is not sent again: the recorded success is returned.
+    """
+    from offers.leads import lead_deliver
+    from offers.outbound import OutboundResult
+
+    channel = (
+        OutboxMessage.Channel.LEAD_HTTPS if setup.get("leads_destination") == "https" else OutboxMessage.Channel.EMAIL
+    )
+    target = setup.get("leads_https_url") or setup.get("leads_email") or ""
+    with transaction.atomic():
+        message, _created = OutboxMessage.objects.get_or_create(
+            key=key,
+            defaults={
+                "channel": channel,
+                "recipients": [target],
+                "subject": f"Lead {payload.get('leadId', '')}",
+                "payload": payload,
+            },
+        )
+        message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        if message.state == OutboxMessage.State.SENT:
+            return OutboundResult(True, None, message.last_error or "delivered before")
+        result = lead_deliver(setup, message.payload)
+        message.attempts += 1
+        if result.ok:
+            message.state, message.sent_at, message.last_error = OutboxMessage.State.SENT, timezone.now(), ""
+        else:
+            message.last_error = result.detail
+        message.save(update_fields=["attempts", "state", "sent_at", "last_error"])
+    return result

@@ -20,3 +20,27 @@ def outbox_deliver(self, *, message_id: int) -> None:
             outbox_give_up(message_id=message_id, error=str(error))
             return
         raise self.retry(exc=error) from error
+
+
+@shared_task(acks_late=True)
+def advance(*, submission_id: int) -> None:
+    """Run the next step of a submission (safe to deliver twice)."""
+    from certification.pipeline import submission_advance
+
+    submission_advance(submission_id=submission_id)
+
+
+@shared_task(acks_late=True)
+def pipeline_watchdog() -> dict:
+    """Re-drive stalled submissions (celery beat, every minute)."""
+    from certification.pipeline import pipeline_watchdog as watchdog
+
+    return watchdog()
+
+
+@shared_task(acks_late=True)
+def stop_sell_complete() -> int:
+    """Complete pending stop sells (celery beat, every minute)."""
+    from certification.services import stop_sell_complete_due
+
+    return stop_sell_complete_due()

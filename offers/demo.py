@@ -40,9 +40,10 @@ def offer_fill_plan(offer: Offer, by, n: int = 1) -> None:
     plan_create(offer=offer, form=form, by=by)
 
 
-def offer_fill_all(offer: Offer, by) -> None:
+def offer_fill_all(offer: Offer, by, *, setup_done: bool = False) -> None:
     """Fill every page the offer's choices bring in, and one plan where the offer has plans."""
-    offer_fill_page(offer, "offer_setup", by)
+    if not setup_done:
+        offer_fill_page(offer, "offer_setup", by)
     for spec in OfferState(offer).pages():
         if spec.key == "offer_setup":
             continue

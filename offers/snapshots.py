@@ -54,12 +54,13 @@ def _file_ids(pages: dict) -> set[int]:
     ids = set()
     for data in pages.values():
         for name, value in data.items():
-            if isinstance(value, int) and not isinstance(value, bool) and _is_file_field(name):
+            if isinstance(value, int) and not isinstance(value, bool) and is_file_field(name):
                 ids.add(value)
     return ids
 
 
-def _is_file_field(name: str) -> bool:
+def is_file_field(name: str) -> bool:
+    """Return whether a page or plan value of this name holds a stored file's id."""
     return name in _file_field_names()
 
 

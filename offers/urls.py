@@ -8,8 +8,6 @@ app_name = "offers"
 
 urlpatterns = [
     path("new/", views.offer_new, name="new"),
-    path("<int:offer_pk>/", views.offer_overview, name="overview"),
-    path("<int:offer_pk>/review/", views.review_and_publish, name="review"),
     path("<int:offer_pk>/pages/preview_audience/export.csv", views.audience_export, name="audience-export"),
     path("<int:offer_pk>/pages/<slug:key>/", views.page_edit, name="page"),
     path("<int:offer_pk>/plans/new/", views.plan_new, name="plan-new"),

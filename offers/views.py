@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from offers.forms.create import NotesForm, OfferCreateForm
+from offers.forms.create import OfferCreateForm
 from offers.leads import lead_deliver, lead_test_payload
 from offers.pages import OfferState, PageStatus
 from offers.selectors import offer_get, plan_get
-from offers.services import notes_save, offer_create, page_save, plan_create, plan_delete, plan_save
+from offers.services import offer_create, page_save, plan_create, plan_delete, plan_save
 from offers.types import offer_types
 from offers.validators import audience_csv_render
 
@@ -31,7 +31,7 @@ def member_required(view):
     return wrapped
 
 
-def _offer_context(state: OfferState, active: str, **extra) -> dict:
+def offer_context(state: OfferState, active: str, **extra) -> dict:
     return {"offer": state.offer, "state": state, "nav_pages": state.page_states(), "active": active, **extra}
 
 
@@ -54,12 +54,6 @@ def offer_new(request, membership):
             messages.success(request, _("Offer %(alias)s created. Start with Offer setup.") % {"alias": offer.alias})
             return redirect("offers:page", offer.pk, "offer_setup")
     return render(request, "offers/offer_new.html", {"form": form, "types": offer_types()})
-
-
-@member_required
-def offer_overview(request, membership, offer_pk):
-    state = OfferState(offer_get(membership, offer_pk))
-    return render(request, "offers/offer_overview.html", _offer_context(state, "overview"))
 
 
 def _page_spec(state: OfferState, key: str):
@@ -96,7 +90,7 @@ def page_edit(request, membership, offer_pk, key):
         form = state.page_form(spec, initial=stored)
     page = state.page_state(spec)
     return render(
-        request, "offers/page_edit.html", _offer_context(state, key, form=form, page=page, spec=spec, page_key=key)
+        request, "offers/page_edit.html", offer_context(state, key, form=form, page=page, spec=spec, page_key=key)
     )
 
 
@@ -115,7 +109,7 @@ def _plans_page(request, state: OfferState, spec):
         complete = state.plan_form(plan, data=plan.data, complete=True).is_valid()
         plan_rows.append({"plan": plan, "complete": complete})
     return render(
-        request, "offers/plans.html", _offer_context(state, spec.key, page=page, spec=spec, plan_rows=plan_rows)
+        request, "offers/plans.html", offer_context(state, spec.key, page=page, spec=spec, plan_rows=plan_rows)
     )
 
 
@@ -134,7 +128,7 @@ def plan_new(request, membership, offer_pk):
                 messages.success(request, _("Plan %(id)s created.") % {"id": plan.plan_id})
                 return redirect("offers:plan", state.offer.pk, plan.pk)
         messages.error(request, _("The plan was not created. Correct the errors below."))
-    return render(request, "offers/plan_edit.html", _offer_context(state, spec.key, form=form, plan=None, spec=spec))
+    return render(request, "offers/plan_edit.html", offer_context(state, spec.key, form=form, plan=None, spec=spec))
 
 
 @member_required
@@ -163,7 +157,7 @@ def plan_edit(request, membership, offer_pk, plan_pk):
     return render(
         request,
         "offers/plan_edit.html",
-        _offer_context(state, spec.key, form=form, plan=plan, spec=spec, missing=completeness.errors),
+        offer_context(state, spec.key, form=form, plan=plan, spec=spec, missing=completeness.errors),
     )
 
 
@@ -189,43 +183,6 @@ def audience_export(request, membership, offer_pk):
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{state.offer.offer_id}-preview-audience.csv"'
     return response
-
-
-@member_required
-def review_and_publish(request, membership, offer_pk):
-    state = OfferState(offer_get(membership, offer_pk))
-    pages = state.page_states()
-    ready = all(page.complete for page in pages)
-    requires_testing = state.spec.requires_testing(state.values)
-    notes = NotesForm(request.POST or None, initial={"notes_for_certification": state.offer.notes_for_certification})
-    if request.method == "POST" and notes.is_valid():
-        if requires_testing:
-            notes_save(offer=state.offer, notes=notes.cleaned_data["notes_for_certification"])
-        if request.POST.get("action") == "publish":
-            return _publish(request, membership, state, pages)
-        messages.success(request, _("Notes for certification saved."))
-        return redirect("offers:review", state.offer.pk)
-    context = _offer_context(
-        state, "review", pages=pages, ready=ready, notes=notes, requires_testing=requires_testing, nav_pages=pages
-    )
-    return render(request, "offers/review.html", context)
-
-
-def _publish(request, membership, state: OfferState, pages):
-    if not membership.can_publish:
-        messages.error(request, _("Only Owners and Managers can publish offers."))
-        return redirect("offers:review", state.offer.pk)
-    incomplete = [page for page in pages if not page.complete]
-    if incomplete:
-        names = ", ".join(str(page.title) for page in incomplete)
-        messages.error(request, _("Complete every page before publishing. Not complete: %(pages)s.") % {"pages": names})
-        return redirect("offers:review", state.offer.pk)
-    return _start_publishing(request, membership, state)
-
-
-def _start_publishing(request, membership, state: OfferState):
-    messages.info(request, _("Every page is complete. Publishing is not yet available in this portal."))
-    return redirect("offers:review", state.offer.pk)
 
 
 def _add_errors(form, error: ValidationError) -> None:

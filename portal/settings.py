@@ -162,7 +162,18 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "pipeline-watchdog": {"task": "certification.tasks.pipeline_watchdog", "schedule": 60.0},
+    "stop-sell-complete": {"task": "certification.tasks.stop_sell_complete", "schedule": 60.0},
+}
+
+# The publishing pipeline.
+PIPELINE_STEP_MAX_ATTEMPTS = env.int("PIPELINE_STEP_MAX_ATTEMPTS", default=3)
+PIPELINE_RETRY_BACKOFF = env.int("PIPELINE_RETRY_BACKOFF", default=30)  # seconds, doubled per attempt
+PIPELINE_STALE_AFTER = env.int("PIPELINE_STALE_AFTER", default=600)  # a running step with no heartbeat
+PIPELINE_IDLE_AFTER = env.int("PIPELINE_IDLE_AFTER", default=120)  # a running submission nobody advances
+REVIEW_CLAIM_MINUTES = env.int("REVIEW_CLAIM_MINUTES", default=60)
+REVIEW_MAX_CLAIMS = env.int("REVIEW_MAX_CLAIMS", default=5)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import storefront, views
 
 portal_patterns = [
     path("", views.landing, name="landing"),
@@ -19,9 +19,15 @@ portal_patterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
 ]
 
+storefront_patterns = [
+    path("preview/<slug:storefront>/<str:token>/", storefront.preview, name="preview"),
+]
+
 urlpatterns = [
+    path("marketplace/", include((storefront_patterns, "storefront"))),
     path("", include((portal_patterns, "portal"))),
     path("offers/", include("offers.urls")),
+    path("offers/", include("certification.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

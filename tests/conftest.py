@@ -27,6 +27,16 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def policies(db):
+    """The seeded policy catalogue (transactional tests flush what the migration seeded)."""
+    from certification.catalogue import catalogue_seed
+    from certification.models import Policy, PolicySection
+
+    catalogue_seed(PolicySection, Policy)
+    return {p.number: p for p in Policy.objects.all()}
+
+
+@pytest.fixture
 def owner(db):
     return MembershipFactory(role=Membership.Role.OWNER)
 

@@ -64,13 +64,18 @@ class StepContext:
 
     def file_location(self, file_id) -> tuple[str, str]:
         """Return (page key, field name) where the file is used, for findings."""
+        from offers.snapshots import is_file_field
+
+        def holds(name, value):
+            return is_file_field(name) and not isinstance(value, bool) and str(value) == str(file_id)
+
         for page_key, data in (self.snapshot.get("pages") or {}).items():
             for name, value in data.items():
-                if str(value) == str(file_id) and not isinstance(value, bool):
+                if holds(name, value):
                     return page_key, name
         for plan in self.plans:
             for name, value in plan["data"].items():
-                if str(value) == str(file_id) and not isinstance(value, bool):
+                if holds(name, value):
                     return f"plan:{plan['plan_id']}", name
         return "", ""
 

@@ -43,7 +43,7 @@ def _properties(offer_type: str) -> dict:
         return {
             "primary_product": "azure",
             "service_type": "proof_of_concept",
-            "competencies": ["Cloud Platform", "Data Platform"],
+            "competencies": ["Cloud Platform"],
             **industries,
         }
     if offer_type not in ("saas", "azure_application", "azure_vm"):

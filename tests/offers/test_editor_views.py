@@ -26,9 +26,9 @@ def _selling_saas(account):
 def _offer_urls(offer, plan):
     pages = [spec.key for spec in offer.type_spec.pages]
     urls = [
-        ("get", reverse("offers:overview", args=[offer.pk])),
-        ("get", reverse("offers:review", args=[offer.pk])),
-        ("post", reverse("offers:review", args=[offer.pk])),
+        ("get", reverse("certification:overview", args=[offer.pk])),
+        ("get", reverse("certification:review", args=[offer.pk])),
+        ("post", reverse("certification:review", args=[offer.pk])),
         ("get", reverse("offers:plan-new", args=[offer.pk])),
         ("post", reverse("offers:plan-new", args=[offer.pk])),
         ("get", reverse("offers:plan", args=[offer.pk, plan.pk])),
@@ -155,14 +155,14 @@ def test_a_saas_offer_not_sold_through_microsoft_has_no_plans_audience_technical
     OfferPageFactory(
         offer=offer, key="offer_setup", data={"sell_through_microsoft": False, "listing_option": "contact_me"}
     )
-    response = owner_client.get(reverse("offers:review", args=[offer.pk]))
+    response = owner_client.get(reverse("certification:review", args=[offer.pk]))
     assert [page.key for page in response.context["pages"]] == ["offer_setup", "properties", "offer_listing"]
     assert owner_client.get(reverse("offers:page", args=[offer.pk, "plans"])).status_code == 404
 
 
 def test_selling_through_microsoft_with_a_test_drive_brings_in_every_saas_page(owner_client, owner):
     offer = _selling_saas(owner.account)
-    response = owner_client.get(reverse("offers:review", args=[offer.pk]))
+    response = owner_client.get(reverse("certification:review", args=[offer.pk]))
     assert [page.key for page in response.context["pages"]] == [
         "offer_setup",
         "properties",
@@ -177,7 +177,7 @@ def test_selling_through_microsoft_with_a_test_drive_brings_in_every_saas_page(o
 
 def test_publishing_with_incomplete_pages_is_refused_with_a_message_naming_them(owner_client, owner):
     offer = OfferFactory(account=owner.account, offer_type="consulting")
-    response = owner_client.post(reverse("offers:review", args=[offer.pk]), {"action": "publish"}, follow=True)
+    response = owner_client.post(reverse("certification:review", args=[offer.pk]), {"action": "publish"}, follow=True)
     text = response.content.decode()
     assert "Complete every page before publishing" in text
     assert "Offer setup" in text
@@ -188,7 +188,7 @@ def test_publishing_with_incomplete_pages_is_refused_with_a_message_naming_them(
 
 def test_the_publish_button_is_disabled_until_every_page_is_complete(owner_client, owner):
     offer = OfferFactory(account=owner.account, offer_type="consulting")
-    response = owner_client.get(reverse("offers:review", args=[offer.pk]))
+    response = owner_client.get(reverse("certification:review", args=[offer.pk]))
     assert response.context["ready"] is False
     assert b'data-testid="publish" disabled' in response.content
 
@@ -196,14 +196,17 @@ def test_the_publish_button_is_disabled_until_every_page_is_complete(owner_clien
 def test_notes_for_certification_are_asked_only_for_offer_types_that_require_testing(owner_client, owner):
     consulting = OfferFactory(account=owner.account, offer_type="consulting")
     vm = OfferFactory(account=owner.account, offer_type="azure_vm")
-    assert b"Notes for certification" not in owner_client.get(reverse("offers:review", args=[consulting.pk])).content
-    assert b"Notes for certification" in owner_client.get(reverse("offers:review", args=[vm.pk])).content
+    assert (
+        b"Notes for certification"
+        not in owner_client.get(reverse("certification:review", args=[consulting.pk])).content
+    )
+    assert b"Notes for certification" in owner_client.get(reverse("certification:review", args=[vm.pk])).content
 
 
 def test_notes_for_certification_are_saved(owner_client, owner):
     offer = OfferFactory(account=owner.account, offer_type="azure_application")
     owner_client.post(
-        reverse("offers:review", args=[offer.pk]),
+        reverse("certification:review", args=[offer.pk]),
         {"notes_for_certification": "Sign in as demo/demo.", "action": "save_notes"},
     )
     offer.refresh_from_db()
@@ -218,8 +221,9 @@ def test_a_developer_may_edit_pages_but_not_publish(client, developer):
         {"leads_destination": "email", "leads_email": "a@b.example"},
     )
     assert offer.pages.filter(key="offer_setup").exists()
-    response = client.post(reverse("offers:review", args=[offer.pk]), {"action": "publish"}, follow=True)
-    assert b"Only Owners and Managers can publish" in response.content
+    response = client.post(reverse("certification:review", args=[offer.pk]), {"action": "publish"}, follow=True)
+    assert b"Only Owners and Managers" in response.content
+    assert Offer.objects.get(pk=offer.pk).status == Offer.Status.DRAFT
 
 
 def test_a_plan_that_was_live_cannot_be_deleted(owner_client, owner):

@@ -1,5 +1,6 @@
 """Load the demo data of `make run`: a publisher account with a member of each role, a reviewer, an operator."""
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -25,18 +26,17 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        account, _created = PublisherAccount.objects.update_or_create(
+        # Demo accounts are found by partner ID, which sign-up never sets (names are not unique).
+        account = self._account(
+            "4410001",
             name="Contoso Ltd",
-            defaults={
-                "partner_id": "4410001",
-                "country": "US",
-                "verified": True,
-                "program_enrolled": True,
-                "agreement_accepted_at": timezone.now(),
-                "competencies": ["Cloud Platform", "Data Analytics"],
-            },
+            country="US",
+            verified=True,
+            program_enrolled=True,
+            agreement_accepted_at=timezone.now(),
+            competencies=["Cloud Platform", "Data Analytics"],
         )
-        fabrikam, _created = PublisherAccount.objects.get_or_create(name="Fabrikam Inc", defaults={"country": "DE"})
+        fabrikam = self._account("4410002", name="Fabrikam Inc", country="DE")
         users = {}
         for email, password, name, role in DEMO_USERS:
             first, _sep, last = name.partition(" ")
@@ -47,6 +47,7 @@ class Command(BaseCommand):
             user.is_superuser = email.startswith("operator@")
             user.save()
             users[email] = user
+            axes_reset(username=email)
             if role is not None:
                 Membership.objects.update_or_create(account=account, user=user, defaults={"role": role})
         Membership.objects.update_or_create(
@@ -60,6 +61,14 @@ class Command(BaseCommand):
         for email, password, _name, role in DEMO_USERS:
             who = role.label if role else ("operator (admin)" if email.startswith("operator@") else "reviewer (admin)")
             self.stdout.write(f"  {who:<18} {email:<28} {password}")
+
+    def _account(self, partner_id: str, **fields) -> PublisherAccount:
+        account = PublisherAccount.objects.filter(partner_id=partner_id).order_by("pk").first()
+        account = account or PublisherAccount(partner_id=partner_id)
+        for name, value in fields.items():
+            setattr(account, name, value)
+        account.save()
+        return account
 
     def _load_app_demo_data(self, account):
         """Let later layers add their demo data (offers, submissions) for the demo account."""

@@ -1,0 +1,52 @@
+"""Lead management validation and registration: a test lead reaches the configured destination once."""
+
+import hashlib
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+
+from certification.checks.base import Finding, StepContext
+from offers.leads import TEST_LEAD_PREFIX, lead_test_payload
+from offers.outbound import OutboundResult
+
+POLICY = "100.5"
+PAGE = "offer_setup"
+DELIVER = "lead_deliver"  # ctx.extra key: (key, offer setup values, payload) -> OutboundResult, once per key
+
+LeadDeliver = Callable[[str, dict, dict], OutboundResult]
+
+
+def leads_applies(snapshot: dict) -> bool:
+    """Return whether the offer sends customer leads somewhere."""
+    return bool((snapshot.get("pages") or {}).get(PAGE, {}).get("leads_destination"))
+
+
+def submission_test_lead_id(submission_id: int, phase: str) -> str:
+    """Return the test lead's id: the same for every run of one submission's phase, so a re-run sends no new lead."""
+    number = int(hashlib.sha256(f"{submission_id}:{phase}".encode()).hexdigest(), 16) % 10**9
+    return f"{TEST_LEAD_PREFIX}{number:09d}"
+
+
+def check_lead_management(ctx: StepContext) -> list[Finding]:
+    """Deliver a test lead to the destination on the Offer setup page; refused or unreachable is a finding."""
+    deliver: LeadDeliver | None = ctx.extra.get(DELIVER)
+    if deliver is None:
+        raise ImproperlyConfigured("check_lead_management needs ctx.extra['lead_deliver'] (deliver once per key).")
+    setup = ctx.page(PAGE)
+    destination = setup.get("leads_destination") or ""
+    field = {"https": "leads_https_url", "email": "leads_email"}.get(destination, "leads_destination")
+    payload = lead_test_payload(ctx.offer, lead_id=submission_test_lead_id(ctx.submission_id, ctx.phase))
+    result = deliver(f"{ctx.key}:test-lead", setup, payload)
+    if result.ok:
+        return []
+    return [
+        Finding(
+            "leads.not_delivered",
+            _("Your customer leads destination did not accept the test lead %(lead)s: %(detail)s")
+            % {"lead": payload["leadId"], "detail": result.detail},
+            policy=POLICY,
+            page=PAGE,
+            field=field,
+        )
+    ]

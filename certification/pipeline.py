@@ -1,0 +1,309 @@
+"""The engine: plan a submission's steps, then advance it one step at a time until a wait, a failure or the end.
+
+Every function here is safe to run twice: a step that succeeded is never run again, a running step belongs to
+the attempt holding its token, and rows are always locked submission first, then step.
+"""
+
+import logging
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certification.checks.base import Finding as CheckFinding
+from certification.checks.base import Severity, StepContext, TransientCheckError
+from certification.models import Finding, Policy, Step, Submission
+from certification.steps import Kind, StepDef, step_definition, steps_planned
+from offers.history import history_record
+from offers.models import Offer
+
+logger = logging.getLogger(__name__)
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def enqueue_advance(submission_id: int, *, countdown: int = 0) -> None:
+    """Hand the submission to a worker once the current transaction commits."""
+    from certification.tasks import advance
+
+    transaction.on_commit(lambda: advance.apply_async(kwargs={"submission_id": submission_id}, countdown=countdown))
+
+
+def steps_plan(submission: Submission) -> list[Step]:
+    """Create the submission's steps: only those its snapshot's choices bring in."""
+    return Step.objects.bulk_create(
+        Step(submission=submission, order=i, phase=d.phase, key=d.key, name=str(d.name), typical=d.typical)
+        for i, d in enumerate(steps_planned(submission.snapshot.data), start=1)
+    )
+
+
+def step_context(submission: Submission, step: Step) -> StepContext:
+    from certification.outbox import outbox_lead
+
+    return StepContext(
+        submission_id=submission.pk,
+        snapshot=submission.snapshot.data,
+        account=submission.offer.account,
+        offer=submission.offer,
+        phase=step.phase,
+        step_key=step.key,
+        extra={"lead_deliver": outbox_lead},
+    )
+
+
+def submission_advance(*, submission_id: int) -> None:
+    """Run the submission's next step; stop at a wait, a failure or the end."""
+    claimed = _claim_next_step(submission_id)
+    if claimed is None:
+        return
+    step_id, token, definition, context = claimed
+    try:
+        findings = definition.check_function(context)
+    except Exception as error:  # a check that breaks is our failure, never the publisher's
+        if not isinstance(error, TransientCheckError):
+            logger.exception("check %s of submission %s failed", definition.key, submission_id)
+        _attempt_failed(submission_id, step_id, token, error)
+        return
+    _record_result(submission_id, step_id, token, findings)
+
+
+@transaction.atomic
+def _claim_next_step(submission_id: int):
+    submission = (
+        Submission.objects.select_for_update().select_related("snapshot", "offer__account").get(pk=submission_id)
+    )
+    if submission.state != Submission.State.RUNNING:
+        return None
+    step = submission.steps.exclude(state__in=[Step.State.SUCCEEDED, Step.State.SKIPPED]).order_by("order").first()
+    if step is None or step.state != Step.State.PENDING:
+        return None  # finished, or another attempt holds the step (the watchdog looks after dead ones)
+    definition = step_definition(step.phase, step.key)
+    now = timezone.now()
+    if definition.kind == Kind.REVIEW:
+        from certification.reviews import review_enter
+
+        review_enter(submission, step, definition)
+        return None
+    if definition.kind == Kind.SIGNOFF:
+        _wait_for_signoff(submission, step, now)
+        return None
+    if definition.kind in (Kind.PREVIEW, Kind.FINAL):
+        _listing_step(submission, step, definition, now)
+        return None
+    context = step_context(submission, step)
+    if definition.review_when and _needs_review(definition, context):
+        from certification.reviews import review_enter
+
+        review_enter(submission, step, definition)
+        return None
+    token = uuid.uuid4().hex
+    step.start(token, now)
+    step.save()
+    submission.save(update_fields=["updated_at"])
+    history_record(submission.offer, "step_started", message=_("%(step)s started") % {"step": step.name}, step=step.pk)
+    return step.pk, token, definition, context
+
+
+def _needs_review(definition: StepDef, context: StepContext) -> bool:
+    from django.utils.module_loading import import_string
+
+    return bool(import_string(definition.review_when)(context))
+
+
+@transaction.atomic
+def _record_result(submission_id: int, step_id: int, token: str, findings: list[CheckFinding]) -> None:
+    submission = Submission.objects.select_for_update().select_related("offer", "snapshot").get(pk=submission_id)
+    step = Step.objects.select_for_update().get(pk=step_id)
+    if step.state != Step.State.RUNNING or step.run_token != token or submission.state != Submission.State.RUNNING:
+        return  # this attempt was superseded (the watchdog re-drove it, or the submission was cancelled)
+    findings_store(submission, step, findings, source=Finding.Source.AUTOMATED)
+    now = timezone.now()
+    if any(f.severity == Severity.CRITICAL for f in findings):
+        step.fail(now)
+        step.save()
+        history_record(
+            submission.offer, "step_failed", message=_("%(step)s failed") % {"step": step.name}, step=step.pk
+        )
+        submission_fail(submission)
+        return
+    step.succeed(now)
+    step.save()
+    submission.save(update_fields=["updated_at"])
+    history_record(
+        submission.offer, "step_succeeded", message=_("%(step)s succeeded") % {"step": step.name}, step=step.pk
+    )
+    enqueue_advance(submission.pk)
+
+
+def _policy(number: str) -> Policy | None:
+    """Return the catalogue policy for a number, or the closest parent (100.1.4 → 100.1)."""
+    while number:
+        policy = Policy.objects.filter(number=number).first()
+        if policy is not None:
+            return policy
+        number = number.rpartition(".")[0]
+    return None
+
+
+def findings_store(submission, step, findings: list[CheckFinding], *, source: str) -> list[Finding]:
+    return Finding.objects.bulk_create(
+        Finding(
+            submission=submission,
+            step=step,
+            source=Finding.Source.SYSTEM if f.system else source,
+            code=f.code,
+            policy=_policy(f.policy),
+            severity=f.severity,
+            message=str(f.message),
+            page=f.page,
+            field=f.field,
+        )
+        for f in findings
+    )
+
+
+@transaction.atomic
+def _attempt_failed(submission_id: int, step_id: int, token: str, error: Exception) -> None:
+    submission = Submission.objects.select_for_update().select_related("offer", "snapshot").get(pk=submission_id)
+    step = Step.objects.select_for_update().get(pk=step_id)
+    if step.state != Step.State.RUNNING or step.run_token != token:
+        return
+    if step.attempts >= _setting("PIPELINE_STEP_MAX_ATTEMPTS", 3):
+        step_give_up(submission, step, reason=str(error) or error.__class__.__name__)
+        return
+    step.requeue()
+    step.save()
+    countdown = _setting("PIPELINE_RETRY_BACKOFF", 30) * 2 ** (step.attempts - 1)
+    enqueue_advance(submission.pk, countdown=countdown)
+
+
+def step_give_up(submission: Submission, step: Step, *, reason: str) -> None:
+    """Fail a step whose retries are spent with a system finding: our fault, not the publisher's."""
+    logger.error("giving up step %s of submission %s: %s", step.key, submission.pk, reason)
+    findings_store(
+        submission,
+        step,
+        [
+            CheckFinding(
+                code="system.step_failed",
+                message=_(
+                    "%(step)s could not be completed because of a problem on our side. This is not a problem "
+                    "with your offer; our operators have been alerted. You can publish again at any time."
+                )
+                % {"step": step.name},
+                system=True,
+            )
+        ],
+        source=Finding.Source.SYSTEM,
+    )
+    step.fail(timezone.now())
+    step.save()
+    history_record(
+        submission.offer, "step_failed", message=_("%(step)s failed (system)") % {"step": step.name}, internal=False
+    )
+    submission_fail(submission)
+
+
+def submission_fail(submission: Submission) -> None:
+    """End a submission that failed: skip what is left, offer to Attention needed, queue the report."""
+    from certification.models import ReviewItem
+    from certification.notifications import notify_failure_report
+
+    now = timezone.now()
+    submission.fail(now)
+    submission.save()
+    _skip_remaining(submission, now)
+    ReviewItem.objects.filter(submission=submission, state=ReviewItem.State.OPEN).update(
+        state=ReviewItem.State.CANCELLED
+    )
+    offer = Offer.objects.select_for_update().get(pk=submission.offer_id)
+    offer.need_attention()
+    offer.save()
+    history_record(offer, "attention_needed", message=_("Attention needed: certification failure report sent"))
+    notify_failure_report(submission)
+
+
+def _skip_remaining(submission: Submission, now) -> None:
+    for step in submission.steps.select_for_update().filter(state__in=[Step.State.PENDING, Step.State.WAITING]):
+        step.skip(now)
+        step.save()
+
+
+def _wait_for_signoff(submission: Submission, step: Step, now) -> None:
+    from certification.notifications import notify_signoff
+    from certification.previews import preview_links
+
+    step.wait(now)
+    step.save()
+    submission.wait_for_signoff()
+    submission.save()
+    notify_signoff(submission, preview_links(submission.offer))
+    history_record(submission.offer, "signoff_requested", message=_("Waiting for your sign-off (Go live)"))
+
+
+def _listing_step(submission: Submission, step: Step, definition: StepDef, now) -> None:
+    """Preview creation or Final publish: the snapshot becomes the preview or the live listing."""
+    from certification.notifications import notify_live
+
+    offer = Offer.objects.select_for_update().get(pk=submission.offer_id)
+    if definition.kind == Kind.PREVIEW:
+        offer.preview_ready(submission.snapshot)
+        history_record(offer, "preview_ready", message=_("Preview ready"))
+    else:
+        offer.publish_live(submission.snapshot)
+        live_plans = {p["plan_id"] for p in submission.snapshot.data.get("plans", [])}
+        for plan in offer.plans.select_for_update().filter(plan_id__in=live_plans, status__in=["draft", "live"]):
+            plan.go_live()
+            plan.save()
+        history_record(offer, "published_live", message=_("Published live"))
+    offer.save()
+    step.succeed(now)
+    step.save()
+    if definition.kind == Kind.FINAL:
+        submission.complete(now)
+        submission.save()
+        notify_live(submission)
+        return
+    submission.save(update_fields=["updated_at"])
+    enqueue_advance(submission.pk)
+
+
+def pipeline_watchdog(*, now=None) -> dict:
+    """Re-drive stalled submissions: a step whose heartbeat stopped, or a running submission left idle."""
+    now = now or timezone.now()
+    stale_before = now - timedelta(seconds=_setting("PIPELINE_STALE_AFTER", 600))
+    idle_before = now - timedelta(seconds=_setting("PIPELINE_IDLE_AFTER", 120))
+    requeued = given_up = redriven = 0
+    stalled = Step.objects.filter(state=Step.State.RUNNING, heartbeat_at__lt=stale_before, submission__state="running")
+    for step_id, submission_id in stalled.values_list("pk", "submission_id"):
+        with transaction.atomic():
+            submission = (
+                Submission.objects.select_for_update().select_related("offer", "snapshot").get(pk=submission_id)
+            )
+            step = Step.objects.select_for_update().get(pk=step_id)
+            if step.state != Step.State.RUNNING or step.heartbeat_at >= stale_before or submission.state != "running":
+                continue
+            if step.attempts >= _setting("PIPELINE_STEP_MAX_ATTEMPTS", 3):
+                step_give_up(submission, step, reason="no heartbeat; retries spent")
+                given_up += 1
+                continue
+            step.requeue()
+            step.save()
+            submission.save(update_fields=["updated_at"])
+            enqueue_advance(submission.pk)
+            requeued += 1
+    idle = (
+        Submission.objects.filter(state=Submission.State.RUNNING, updated_at__lt=idle_before)
+        .exclude(steps__state=Step.State.RUNNING)
+        .values_list("pk", flat=True)
+    )
+    for submission_id in idle:
+        with transaction.atomic():
+            enqueue_advance(submission_id)
+        redriven += 1
+    return {"requeued": requeued, "given_up": given_up, "redriven": redriven}

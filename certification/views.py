@@ -1,0 +1,167 @@
+"""The publisher's pipeline pages: offer overview and timeline, Review and publish, Go live, Cancel, Stop selling,
+History and Compare."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certification import selectors
+from certification.notifications import finding_fix_path
+from certification.previews import preview_links
+from certification.services import (
+    PublishRefused,
+    offer_stop_selling,
+    plan_stop_selling,
+    publish_go_live,
+    submission_cancel,
+    submission_start,
+)
+from offers.forms.create import NotesForm
+from offers.models import Offer, Plan
+from offers.pages import OfferState
+from offers.selectors import offer_get
+from offers.services import notes_save
+from offers.snapshots import snapshot_build, snapshot_compare
+from offers.views import member_required, offer_context
+
+
+def _overview_context(offer: Offer) -> dict:
+    latest = selectors.submission_latest(offer)
+    findings = selectors.failure_findings(latest)
+    for finding in findings:
+        finding.fix_url = finding_fix_path(offer, finding)
+    live_plans = list(offer.plans.filter(status=Plan.Status.LIVE)) if offer.status == Offer.Status.LIVE else []
+    return {
+        "submission": latest,
+        "timeline": selectors.submission_timeline(latest) if latest else [],
+        "publishing": bool(latest and latest.active),
+        "cancellable": selectors.submission_cancellable(latest),
+        "findings": findings,
+        "preview_links": preview_links(offer) if offer.status == Offer.Status.PREVIEW else [],
+        "live_plans": live_plans,
+    }
+
+
+@member_required
+def overview(request, membership, offer_pk):
+    offer = offer_get(membership, offer_pk)
+    context = offer_context(OfferState(offer), "overview", **_overview_context(offer))
+    return render(request, "certification/overview.html", context)
+
+
+@member_required
+def overview_status(request, membership, offer_pk):
+    """The live part of the overview (status, timeline, actions), polled with htmx while publishing."""
+    offer = offer_get(membership, offer_pk)
+    return render(request, "certification/_status.html", {"offer": offer, **_overview_context(offer)})
+
+
+@member_required
+def review_and_publish(request, membership, offer_pk):
+    state = OfferState(offer_get(membership, offer_pk))
+    pages = state.page_states()
+    requires_testing = state.spec.requires_testing(state.values)
+    notes = NotesForm(request.POST or None, initial={"notes_for_certification": state.offer.notes_for_certification})
+    if request.method == "POST" and notes.is_valid():
+        if requires_testing:
+            notes_save(offer=state.offer, notes=notes.cleaned_data["notes_for_certification"])
+        if request.POST.get("action") != "publish":
+            messages.success(request, _("Notes for certification saved."))
+            return redirect("certification:review", state.offer.pk)
+        try:
+            submission_start(offer_id=state.offer.pk, by=request.user)
+        except (PublishRefused, PermissionDenied) as error:
+            messages.error(request, getattr(error, "message", None) or str(error))
+            return redirect("certification:review", state.offer.pk)
+        messages.success(request, _("Publishing started. Follow each step on this page."))
+        return redirect("certification:overview", state.offer.pk)
+    context = offer_context(
+        state,
+        "review",
+        pages=pages,
+        ready=all(page.complete for page in pages),
+        publishable=state.offer.status in Offer.PUBLISHABLE,
+        notes=notes,
+        requires_testing=requires_testing,
+        nav_pages=pages,
+    )
+    return render(request, "certification/review.html", context)
+
+
+def _act(request, offer, action, success: str):
+    try:
+        action()
+    except (PublishRefused, PermissionDenied) as error:
+        messages.error(request, getattr(error, "message", None) or str(error))
+    else:
+        messages.success(request, success)
+    return redirect("certification:overview", offer.pk)
+
+
+@member_required
+@require_POST
+def go_live(request, membership, offer_pk):
+    offer = offer_get(membership, offer_pk)
+    return _act(
+        request,
+        offer,
+        lambda: publish_go_live(offer_id=offer.pk, by=request.user),
+        _("Go live: the publish phase has started."),
+    )
+
+
+@member_required
+@require_POST
+def cancel(request, membership, offer_pk):
+    offer = offer_get(membership, offer_pk)
+    return _act(
+        request, offer, lambda: submission_cancel(offer_id=offer.pk, by=request.user), _("Publishing cancelled.")
+    )
+
+
+@member_required
+@require_POST
+def stop_selling(request, membership, offer_pk):
+    offer = offer_get(membership, offer_pk)
+    return _act(
+        request,
+        offer,
+        lambda: offer_stop_selling(offer_id=offer.pk, by=request.user),
+        _("Stop selling requested. The offer leaves the marketplace shortly; existing customers keep their purchases."),
+    )
+
+
+@member_required
+@require_POST
+def plan_stop(request, membership, offer_pk, plan_pk):
+    offer = offer_get(membership, offer_pk)
+    plan = get_object_or_404(offer.plans.all(), pk=plan_pk)
+    return _act(
+        request,
+        offer,
+        lambda: plan_stop_selling(plan_id=plan.pk, by=request.user),
+        _("Stop selling plan %(id)s requested.") % {"id": plan.plan_id},
+    )
+
+
+@member_required
+def history(request, membership, offer_pk):
+    state = OfferState(offer_get(membership, offer_pk))
+    events = selectors.offer_history(state.offer)
+    return render(request, "certification/history.html", offer_context(state, "history", events=events))
+
+
+@member_required
+def compare(request, membership, offer_pk):
+    state = OfferState(offer_get(membership, offer_pk))
+    offer = state.offer
+    targets = {"preview": offer.preview_snapshot, "live": offer.live_snapshot}
+    available = [key for key, snapshot in targets.items() if snapshot is not None]
+    against = (
+        request.GET.get("against") if request.GET.get("against") in available else (available[-1] if available else "")
+    )
+    changes = snapshot_compare(targets[against].data, snapshot_build(offer)) if against else []
+    context = offer_context(state, "compare", changes=changes, against=against, available=available)
+    return render(request, "certification/compare.html", context)

@@ -1,0 +1,58 @@
+"""Build complete offers whose endpoints are local test servers, and drive submissions step by step."""
+
+from offers.demo import offer_fill_all, offer_fill_page
+from offers.models import Offer, OfferPage, Plan
+from offers.services import offer_create
+
+PUBLIC_HOSTS = ("https://contoso.example", "https://leads.contoso.example", "https://www.contoso.example")
+
+
+def _point(value, endpoint):
+    if isinstance(value, str):
+        for host in PUBLIC_HOSTS:
+            if value.startswith(host + "/") or value == host:
+                return endpoint.url(value[len(host) :] or "/")
+    return value
+
+
+def point_urls_at(offer: Offer, endpoint) -> None:
+    """Make every publisher URL of the offer (landing page, webhook, leads, links) point at the endpoint."""
+    for page in OfferPage.objects.filter(offer=offer):
+        page.data = {k: _point(v, endpoint) for k, v in page.data.items()}
+        page.save(update_fields=["data"])
+    for plan in Plan.objects.filter(offer=offer):
+        plan.data = {k: _point(v, endpoint) for k, v in plan.data.items()}
+        plan.save(update_fields=["data"])
+
+
+def complete_offer(
+    membership, offer_type: str, endpoint, *, offer_id: str | None = None, setup: dict | None = None
+) -> Offer:
+    """Create an offer of the type with every page Complete (the samples), its URLs at the endpoint."""
+    offer = offer_create(
+        membership=membership,
+        offer_type_key=offer_type,
+        offer_id=offer_id or f"{offer_type.replace('_', '-')}-offer",
+        alias=f"{offer_type} offer",
+    )
+    if setup is not None:
+        offer_fill_page(offer, "offer_setup", membership.user, data=setup, files={})
+    offer_fill_all(offer, membership.user, setup_done=setup is not None)
+    point_urls_at(offer, endpoint)
+    return Offer.objects.get(pk=offer.pk)
+
+
+def drive(submission_id: int, *, limit: int = 40) -> None:
+    """Advance a submission in this process until it stops moving (a wait, a failure or the end)."""
+    from certification.models import Step, Submission
+    from certification.pipeline import submission_advance
+
+    for _ in range(limit):
+        before = list(Step.objects.filter(submission_id=submission_id).values_list("state", flat=True))
+        submission_advance(submission_id=submission_id)
+        after = list(Step.objects.filter(submission_id=submission_id).values_list("state", flat=True))
+        if before == after:
+            return
+        if Submission.objects.get(pk=submission_id).state != Submission.State.RUNNING:
+            return
+    raise AssertionError("the submission did not settle")
