@@ -56,3 +56,38 @@ def drive(submission_id: int, *, limit: int = 40) -> None:
         if Submission.objects.get(pk=submission_id).state != Submission.State.RUNNING:
             return
     raise AssertionError("the submission did not settle")
+
+
+def approve_open_reviews(submission_id: int, reviewer) -> None:
+    """Approve every review item the submission waits for, driving it on after each decision."""
+    from certification.models import ReviewItem
+    from certification.reviews import review_decide
+
+    while True:
+        item = ReviewItem.objects.filter(submission_id=submission_id, state=ReviewItem.State.OPEN).first()
+        if item is None:
+            return
+        review_decide(item_id=item.pk, decision="approve", by=reviewer)
+        drive(submission_id)
+
+
+def publish_to_preview(offer: Offer, owner, reviewer):
+    """Publish the offer in this process and approve its reviews; return the submission (waiting for Go live)."""
+    from certification.services import submission_start
+
+    submission = submission_start(offer_id=offer.pk, by=owner.user)
+    drive(submission.pk)
+    approve_open_reviews(submission.pk, reviewer)
+    submission.refresh_from_db()
+    return submission
+
+
+def publish_to_live(offer: Offer, owner, reviewer):
+    """Publish the offer all the way to Live in this process; return the submission."""
+    from certification.services import publish_go_live
+
+    submission = publish_to_preview(offer, owner, reviewer)
+    publish_go_live(offer_id=offer.pk, by=owner.user)
+    drive(submission.pk)
+    submission.refresh_from_db()
+    return submission

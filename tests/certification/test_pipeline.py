@@ -213,3 +213,11 @@ def test_go_live_is_refused_unless_the_offer_waits_for_sign_off(owner, consultin
     with pytest.raises(PublishRefused):
         publish_go_live(offer_id=consulting.pk, by=owner.user)
     assert Offer.objects.get(pk=consulting.pk).status == Offer.Status.DRAFT
+
+
+def test_publish_to_live_helpers_reach_live(owner, consulting, reviewer):
+    from tests.certification.support import publish_to_live
+
+    submission = publish_to_live(consulting, owner, reviewer)
+    assert submission.state == Submission.State.COMPLETED
+    assert Offer.objects.get(pk=consulting.pk).listed
