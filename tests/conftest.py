@@ -72,8 +72,9 @@ def celery_queue():
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def _celery_app(celery_queue):
+    """Route every task of the session to its own queue before anything sends one (routes are cached)."""
     from portal.celery import app
 
     app.conf.task_default_queue = celery_queue
