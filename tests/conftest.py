@@ -5,7 +5,6 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.management import call_command
 
 from portal.models import Membership
 from tests.factories import MembershipFactory
@@ -13,12 +12,17 @@ from tests.support import free_port
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _collected_static(tmp_path_factory):
-    """Collect static files once, as a deployment does, so the manifest storage resolves every asset."""
+def _static_files():
+    """Serve static files by their plain names: the live server finds them where they are, unhashed."""
     from django.conf import settings
+    from django.test.utils import override_settings
 
-    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
-    call_command("collectstatic", "--noinput", verbosity=0)
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture(autouse=True)
