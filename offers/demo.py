@@ -60,6 +60,9 @@ DEMO_OFFERS = [
     ("azure_vm", "contoso-secure-gateway", "Contoso Secure Gateway", ("offer_setup", "properties")),
     ("consulting", "contoso-migration-poc", "Data Migration PoC", "all"),
     ("saas", "contoso-field-service", "Contoso Field Service", ()),
+    ("consulting", "contoso-security-workshop", "Security Workshop", "all"),
+    ("azure_vm", "contoso-edge-router", "Contoso Edge Router", "all"),
+    ("azure_application", "contoso-legacy-sync", "Contoso Legacy Sync", "all"),
 ]
 
 

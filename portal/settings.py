@@ -33,8 +33,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "portal",
-    "certification",
     "offers",
+    "certification",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +137,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
+    # The embedded broker is folders; make them so any process (web, worker, beat, manage.py) can start.
+    for _folder in ("queue", "processed"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
