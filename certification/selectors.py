@@ -27,6 +27,8 @@ class PhaseRow:
         states = {s.state for s in self.steps}
         if Step.State.FAILED in states:
             return "failed"
+        if states == {Step.State.SKIPPED}:
+            return "skipped"
         if states <= {Step.State.SUCCEEDED, Step.State.SKIPPED}:
             return "succeeded"
         if states & {Step.State.RUNNING, Step.State.WAITING} or (Step.State.SUCCEEDED in states):

@@ -36,7 +36,7 @@ def _overview_context(offer: Offer) -> dict:
     return {
         "submission": latest,
         "timeline": selectors.submission_timeline(latest) if latest else [],
-        "publishing": bool(latest and latest.active),
+        "publishing": offer.status == Offer.Status.PUBLISH_IN_PROGRESS,
         "cancellable": selectors.submission_cancellable(latest),
         "findings": findings,
         "preview_links": preview_links(offer) if offer.status == Offer.Status.PREVIEW else [],
