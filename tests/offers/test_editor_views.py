@@ -23,42 +23,63 @@ def _selling_saas(account):
     return offer
 
 
-def _offer_urls(offer, plan):
-    pages = [spec.key for spec in offer.type_spec.pages]
-    urls = [
-        ("get", reverse("certification:overview", args=[offer.pk])),
-        ("get", reverse("certification:review", args=[offer.pk])),
-        ("post", reverse("certification:review", args=[offer.pk])),
-        ("get", reverse("offers:plan-new", args=[offer.pk])),
-        ("post", reverse("offers:plan-new", args=[offer.pk])),
-        ("get", reverse("offers:plan", args=[offer.pk, plan.pk])),
-        ("post", reverse("offers:plan", args=[offer.pk, plan.pk])),
-        ("post", reverse("offers:plan-delete", args=[offer.pk, plan.pk])),
-        ("get", reverse("offers:audience-export", args=[offer.pk])),
-    ]
-    for key in pages:
-        urls.append(("get", reverse("offers:page", args=[offer.pk, key])))
-        urls.append(("post", reverse("offers:page", args=[offer.pk, key])))
-    return urls
+PAGE_KEYS = [
+    "offer_setup",
+    "properties",
+    "offer_listing",
+    "preview_audience",
+    "technical_configuration",
+    "plans",
+    "resell",
+    "test_drive",
+]
+
+# Every URL of an offer: (method, URL name, whether it names a plan, extra args).
+OFFER_URLS = [
+    ("get", "certification:overview", False, ()),
+    ("get", "certification:status", False, ()),
+    ("get", "certification:review", False, ()),
+    ("post", "certification:review", False, ()),
+    ("post", "certification:go-live", False, ()),
+    ("post", "certification:cancel", False, ()),
+    ("post", "certification:stop-selling", False, ()),
+    ("post", "certification:plan-stop-selling", True, ()),
+    ("get", "certification:history", False, ()),
+    ("get", "certification:compare", False, ()),
+    ("get", "offers:plan-new", False, ()),
+    ("post", "offers:plan-new", False, ()),
+    ("get", "offers:plan", True, ()),
+    ("post", "offers:plan", True, ()),
+    ("post", "offers:plan-delete", True, ()),
+    ("get", "offers:audience-export", False, ()),
+    *[(method, "offers:page", False, (key,)) for key in PAGE_KEYS for method in ("get", "post")],
+]
 
 
-def test_every_offer_url_is_404_for_a_member_of_another_account(client, owner, stranger):
+def _url(offer, plan, name, with_plan, extra):
+    return reverse(name, args=[offer.pk, plan.pk] if with_plan else [offer.pk, *extra])
+
+
+@pytest.mark.parametrize(("method", "name", "with_plan", "extra"), OFFER_URLS)
+def test_every_offer_url_is_404_for_a_member_of_another_account(
+    client, owner, stranger, method, name, with_plan, extra
+):
     offer = _selling_saas(owner.account)
     plan = PlanFactory(offer=offer)
     client.force_login(stranger.user)
-    for method, url in _offer_urls(offer, plan):
-        response = getattr(client, method)(url)
-        assert response.status_code == 404, f"{method.upper()} {url} answered {response.status_code}"
-    assert Offer.objects.get(pk=offer.pk).pages.get(key="offer_setup").data == SELLING_SETUP
+    response = getattr(client, method)(_url(offer, plan, name, with_plan, extra))
+    assert response.status_code == 404
+    offer = Offer.objects.get(pk=offer.pk)
+    assert offer.pages.get(key="offer_setup").data == SELLING_SETUP
     assert offer.plans.count() == 1
+    assert offer.status == Offer.Status.DRAFT
 
 
-def test_every_offer_url_answers_its_own_member(owner_client, owner):
+@pytest.mark.parametrize(("method", "name", "with_plan", "extra"), [url for url in OFFER_URLS if url[0] == "get"])
+def test_every_offer_page_answers_its_own_member(owner_client, owner, method, name, with_plan, extra):
     offer = _selling_saas(owner.account)
     plan = PlanFactory(offer=offer)
-    for method, url in _offer_urls(offer, plan):
-        if method == "get":
-            assert owner_client.get(url).status_code == 200, url
+    assert owner_client.get(_url(offer, plan, name, with_plan, extra)).status_code == 200
 
 
 def test_creating_an_offer_opens_offer_setup_and_records_the_event(owner_client, owner):
