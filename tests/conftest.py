@@ -14,9 +14,12 @@ from tests.support import free_port
 @pytest.fixture(scope="session", autouse=True)
 def _static_files():
     """Serve static files by their plain names: the live server finds them where they are, unhashed."""
+    from pathlib import Path
+
     from django.conf import settings
     from django.test.utils import override_settings
 
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
     storages = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
