@@ -42,6 +42,17 @@ def steps_plan(submission: Submission) -> list[Step]:
     )
 
 
+def submission_lock(submission_id: int, *, related=("offer", "snapshot")) -> Submission:
+    """Lock the submission's offer, then the submission, and return the submission.
+
+    Every writer locks in this order (offer first, as the publisher's actions do), so a cancel racing a step's
+    result never deadlocks. Call inside a transaction.
+    """
+    offer_id = Submission.objects.values_list("offer_id", flat=True).get(pk=submission_id)
+    list(Offer.objects.select_for_update().filter(pk=offer_id).values_list("pk", flat=True))
+    return Submission.objects.select_for_update(of=("self",)).select_related(*related).get(pk=submission_id)
+
+
 def step_context(submission: Submission, step: Step) -> StepContext:
     from certification.outbox import outbox_lead
 
@@ -74,9 +85,7 @@ def submission_advance(*, submission_id: int) -> None:
 
 @transaction.atomic
 def _claim_next_step(submission_id: int):
-    submission = (
-        Submission.objects.select_for_update().select_related("snapshot", "offer__account").get(pk=submission_id)
-    )
+    submission = submission_lock(submission_id, related=("snapshot", "offer__account"))
     if submission.state != Submission.State.RUNNING:
         return None
     step = submission.steps.exclude(state__in=[Step.State.SUCCEEDED, Step.State.SKIPPED]).order_by("order").first()
@@ -117,7 +126,7 @@ def _needs_review(definition: StepDef, context: StepContext) -> bool:
 
 @transaction.atomic
 def _record_result(submission_id: int, step_id: int, token: str, findings: list[CheckFinding]) -> None:
-    submission = Submission.objects.select_for_update().select_related("offer", "snapshot").get(pk=submission_id)
+    submission = submission_lock(submission_id)
     step = Step.objects.select_for_update().get(pk=step_id)
     if step.state != Step.State.RUNNING or step.run_token != token or submission.state != Submission.State.RUNNING:
         return  # this attempt was superseded (the watchdog re-drove it, or the submission was cancelled)
@@ -169,7 +178,7 @@ def findings_store(submission, step, findings: list[CheckFinding], *, source: st
 
 @transaction.atomic
 def _attempt_failed(submission_id: int, step_id: int, token: str, error: Exception) -> None:
-    submission = Submission.objects.select_for_update().select_related("offer", "snapshot").get(pk=submission_id)
+    submission = submission_lock(submission_id)
     step = Step.objects.select_for_update().get(pk=step_id)
     if step.state != Step.State.RUNNING or step.run_token != token:
         return
@@ -282,9 +291,7 @@ def pipeline_watchdog(*, now=None) -> dict:
     stalled = Step.objects.filter(state=Step.State.RUNNING, heartbeat_at__lt=stale_before, submission__state="running")
     for step_id, submission_id in stalled.values_list("pk", "submission_id"):
         with transaction.atomic():
-            submission = (
-                Submission.objects.select_for_update().select_related("offer", "snapshot").get(pk=submission_id)
-            )
+            submission = submission_lock(submission_id)
             step = Step.objects.select_for_update().get(pk=step_id)
             if step.state != Step.State.RUNNING or step.heartbeat_at >= stale_before or submission.state != "running":
                 continue

@@ -35,7 +35,7 @@ def ensure_can_publish(offer: Offer, user) -> None:
 
 
 def _lock_offer(offer_id: int) -> Offer:
-    return Offer.objects.select_for_update().select_related("account").get(pk=offer_id)
+    return Offer.objects.select_for_update(of=("self",)).select_related("account").get(pk=offer_id)
 
 
 def _active_submission(offer: Offer) -> Submission | None:
