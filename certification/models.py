@@ -323,3 +323,64 @@ class HotInstanceRecord(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.region}"
+
+
+# -- Reviewer queues: one proxy of ReviewItem per level that needs a human, each with its own admin list and
+# permissions. The managers return every item of the level; the queue lists keep the open ones.
+
+
+class _LevelManager(models.Manager):
+    def __init__(self, level: str):
+        super().__init__()
+        self.level = level
+
+    def get_queryset(self):
+        return super().get_queryset().filter(level=self.level)
+
+
+class ContentReviewItem(ReviewItem):
+    LEVEL = ReviewItem.Level.CONTENT
+    objects = _LevelManager(ReviewItem.Level.CONTENT)
+
+    class Meta:
+        proxy = True
+        default_permissions = ("view",)
+        permissions = [
+            ("claim_contentreviewitem", _("Can claim and release content review items")),
+            ("decide_contentreviewitem", _("Can approve or reject content review items")),
+        ]
+        verbose_name = _("content review item")
+        verbose_name_plural = _("content review queue")
+
+
+class TechnicalReviewItem(ReviewItem):
+    LEVEL = ReviewItem.Level.TECHNICAL
+    objects = _LevelManager(ReviewItem.Level.TECHNICAL)
+
+    class Meta:
+        proxy = True
+        default_permissions = ("view",)
+        permissions = [
+            ("claim_technicalreviewitem", _("Can claim and release technical review items")),
+            ("decide_technicalreviewitem", _("Can approve or reject technical review items")),
+        ]
+        verbose_name = _("technical review item")
+        verbose_name_plural = _("technical review queue")
+
+
+class EligibilityReviewItem(ReviewItem):
+    LEVEL = ReviewItem.Level.ELIGIBILITY
+    objects = _LevelManager(ReviewItem.Level.ELIGIBILITY)
+
+    class Meta:
+        proxy = True
+        default_permissions = ("view",)
+        permissions = [
+            ("claim_eligibilityreviewitem", _("Can claim and release eligibility review items")),
+            ("decide_eligibilityreviewitem", _("Can approve or reject eligibility review items")),
+        ]
+        verbose_name = _("eligibility review item")
+        verbose_name_plural = _("eligibility review queue")
+
+
+REVIEW_QUEUE_MODELS = {model.LEVEL: model for model in (ContentReviewItem, TechnicalReviewItem, EligibilityReviewItem)}

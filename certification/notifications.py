@@ -1,5 +1,7 @@
 """Every email of the pipeline, queued through the outbox once per submission and kind."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 
 from certification.models import Finding, Submission
@@ -18,6 +20,12 @@ def _recipients(account_id: int) -> list[str]:
     )
 
 
+def operator_recipients() -> list[str]:
+    """Return the emails of the portal's operators: members of the Operators group and superusers."""
+    users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    return sorted(set(users.filter(Q(groups__name="Operators") | Q(is_superuser=True)).values_list("email", flat=True)))
+
+
 def _context(submission: Submission, **extra) -> dict:
     offer = submission.offer
     return {
@@ -25,34 +33,91 @@ def _context(submission: Submission, **extra) -> dict:
         "offer": offer,
         "listing_name": (submission.snapshot.data["pages"].get("offer_listing") or {}).get("name") or offer.alias,
         "overview_url": absolute_url(reverse("certification:overview", args=[offer.pk])),
+        "review_url": absolute_url(reverse("certification:review", args=[offer.pk])),
         **extra,
     }
 
 
 def report_findings(submission: Submission) -> list[Finding]:
-    """Return the findings the publisher sees: everything but a reviewer's internal comments."""
+    """Return the findings the publisher sees (reviewers' internal comments live on the review item, never here)."""
     return list(submission.findings.select_related("policy", "step").order_by("step__order", "pk"))
 
 
-def notify_failure_report(submission: Submission) -> None:
-    """Queue the certification failure report."""
+def location_labels(offer_type: str, page: str, field: str, plans: list | None = None) -> tuple[str, str]:
+    """Return the title of a page and the label of a field as the editor shows them (keys if unknown)."""
+    from offers.types import offer_type as type_spec
+
+    try:
+        spec = type_spec(offer_type)
+    except KeyError:
+        return page, field
+    if page.startswith("plan:"):
+        plan_id = page.split(":", 1)[1]
+        names = {p["plan_id"]: (p.get("data") or {}).get("name") for p in plans or []}
+        page_title = f"Plan {names.get(plan_id) or plan_id}"
+        form = spec.plan_form
+    else:
+        page_spec = spec.page(page)
+        page_title = str(page_spec.title) if page_spec else page
+        form = page_spec.form if page_spec else None
+    form_field = form.base_fields.get(field) if (form and field) else None
+    label = str(form_field.label) if form_field is not None and form_field.label else field.replace("_", " ")
+    return page_title, label
+
+
+def findings_for_report(submission: Submission, *, absolute: bool) -> list[Finding]:
+    """Return the report's findings, each with the title of its page, the label of its field and a fix link."""
+    offer = submission.offer
+    plans = submission.snapshot.data.get("plans") or []
     findings = report_findings(submission)
     for finding in findings:
-        finding.fix_url = absolute_url(finding_fix_path(submission.offer, finding))
+        finding.page_title, finding.field_label = location_labels(offer.offer_type, finding.page, finding.field, plans)
+        path = finding_fix_path(offer, finding)
+        finding.fix_url = absolute_url(path) if absolute else path
+    return findings
+
+
+def notify_failure_report(submission: Submission) -> None:
+    """Queue the certification failure report, and the system-error notice when a step failed on our side."""
+    findings = findings_for_report(submission, absolute=True)
+    publisher_findings = [f for f in findings if f.source != Finding.Source.SYSTEM]
+    system_findings = [f for f in findings if f.source == Finding.Source.SYSTEM]
+    recipients = _recipients(submission.offer.account_id)
+    context = _context(
+        submission, findings=findings, publisher_findings=publisher_findings, system_findings=system_findings
+    )
     outbox_email(
         key=f"submission:{submission.pk}:failure-report",
-        to=_recipients(submission.offer.account_id),
+        to=recipients,
         template="certification/email/failure_report",
-        context=_context(
-            submission,
-            findings=findings,
-            publisher_findings=[f for f in findings if f.source != Finding.Source.SYSTEM],
-            system_findings=[f for f in findings if f.source == Finding.Source.SYSTEM],
-        ),
+        context=context,
     )
+    if system_findings:
+        notify_system_error(submission, system_findings, recipients=recipients)
+
+
+def notify_system_error(submission: Submission, system_findings: list[Finding], *, recipients=None) -> None:
+    """Queue the notice that a step failed on our side: to the publisher, and an alert to the operators."""
+    context = _context(submission, system_findings=system_findings)
+    outbox_email(
+        key=f"submission:{submission.pk}:system-error",
+        to=recipients if recipients is not None else _recipients(submission.offer.account_id),
+        template="certification/email/system_error",
+        context=context,
+    )
+    operators = operator_recipients()
+    if operators:
+        admin_path = reverse("admin:certification_submission_change", args=[submission.pk])
+        outbox_email(
+            key=f"submission:{submission.pk}:system-error:operators",
+            to=operators,
+            template="certification/email/system_error_operators",
+            context={**context, "admin_url": absolute_url(admin_path)},
+        )
 
 
 def notify_signoff(submission: Submission, preview_links: list) -> None:
+    """Queue the sign-off request: the preview links and the way to Go live."""
     outbox_email(
         key=f"submission:{submission.pk}:signoff",
         to=_recipients(submission.offer.account_id),
@@ -62,6 +127,7 @@ def notify_signoff(submission: Submission, preview_links: list) -> None:
 
 
 def notify_live(submission: Submission) -> None:
+    """Queue the confirmation that the offer is live."""
     outbox_email(
         key=f"submission:{submission.pk}:live",
         to=_recipients(submission.offer.account_id),
@@ -71,6 +137,10 @@ def notify_live(submission: Submission) -> None:
 
 
 def notify_stop_sell(offer, *, key: str, plan=None) -> None:
+    """Queue the confirmation that an offer (or one of its plans) is no longer sold."""
+    listing_name = ""
+    if offer.live_snapshot_id:
+        listing_name = (offer.live_snapshot.data.get("pages", {}).get("offer_listing") or {}).get("name") or ""
     outbox_email(
         key=key,
         to=_recipients(offer.account_id),
@@ -78,7 +148,9 @@ def notify_stop_sell(offer, *, key: str, plan=None) -> None:
         context={
             "offer": offer,
             "plan": plan,
+            "listing_name": listing_name or offer.alias,
             "overview_url": absolute_url(reverse("certification:overview", args=[offer.pk])),
+            "review_url": absolute_url(reverse("certification:review", args=[offer.pk])),
         },
     )
 

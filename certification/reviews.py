@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,31 @@ from offers.snapshots import content_hash
 
 REVIEW_BUSINESS_DAYS = 3
 AUTO_RULE_LISTING_UNCHANGED = "content unchanged since the last approved snapshot"
+
+
+# Where a publisher fixes what a reviewer cites, when the policy is about one field of one page.
+POLICY_FIELDS = {
+    "100.1.1": ("offer_listing", "name"),
+    "100.1.2": ("offer_listing", "search_results_summary"),
+    "100.1.3": ("offer_listing", "description"),
+    "100.2": ("properties", ""),
+    "100.3": ("offer_listing", "large_logo"),
+    "100.6": ("offer_listing", "privacy_policy_url"),
+    "100.14": ("", ""),
+    "1000.6": ("technical_configuration", "landing_page_url"),
+    "1000.4": ("technical_configuration", "connection_webhook"),
+}
+
+
+def _citation(entry, snapshot: dict) -> tuple[str, str, str, str]:
+    """Return (number, notes, page, field) of a citation, the place defaulting to the policy's usual field."""
+    number, notes, *where = entry
+    number, notes = number.strip(), (notes or "").strip()
+    page, field = [*where, "", ""][:2] if any(where) else POLICY_FIELDS.get(number, ("", ""))
+    pages = snapshot.get("pages") or {}
+    if page and not page.startswith("plan:") and page not in pages:
+        page = field = ""  # this offer type has no such page: the finding links to the overview
+    return number, notes, page or "", field or ""
 
 
 class ReviewRefused(Exception):
@@ -116,9 +142,18 @@ def review_enter(submission: Submission, step: Step, definition: StepDef) -> Rev
     return item
 
 
+def claim_ttl() -> timedelta:
+    """Return how long a claim lasts without activity (settings.REVIEW_CLAIM_MINUTES, read at call time)."""
+    return timedelta(minutes=getattr(settings, "REVIEW_CLAIM_MINUTES", 60))
+
+
 def _claim_expired(item: ReviewItem, now) -> bool:
-    ttl = timedelta(minutes=getattr(settings, "REVIEW_CLAIM_MINUTES", 60))
-    return item.claimed_by_id is not None and (item.last_activity_at or item.claimed_at) < now - ttl
+    return item.claimed_by_id is not None and (item.last_activity_at or item.claimed_at) < now - claim_ttl()
+
+
+def claim_active(item: ReviewItem, now=None) -> bool:
+    """Return whether someone holds a claim on the item that has not expired."""
+    return item.claimed_by_id is not None and not _claim_expired(item, now or timezone.now())
 
 
 @transaction.atomic
@@ -135,10 +170,7 @@ def review_claim(*, item_id: int, reviewer) -> ReviewItem:
     if item.claimed_by_id and not _claim_expired(item, now):
         raise ReviewRefused(_("%(who)s is working on this item.") % {"who": item.claimed_by})
     cap = getattr(settings, "REVIEW_MAX_CLAIMS", 5)
-    ttl_start = now - timedelta(minutes=getattr(settings, "REVIEW_CLAIM_MINUTES", 60))
-    held = ReviewItem.objects.filter(
-        claimed_by=reviewer, state=ReviewItem.State.OPEN, last_activity_at__gte=ttl_start
-    ).count()
+    held = ReviewItem.objects.filter(_active_claim(now), claimed_by=reviewer, state=ReviewItem.State.OPEN).count()
     if held >= cap:
         raise ReviewRefused(_("You already hold %(n)d claims; release or decide one first.") % {"n": held})
     item.claimed_by, item.claimed_at, item.last_activity_at = reviewer, now, now
@@ -149,24 +181,39 @@ def review_claim(*, item_id: int, reviewer) -> ReviewItem:
 
 @transaction.atomic
 def review_release(*, item_id: int, reviewer) -> ReviewItem:
-    item = ReviewItem.objects.select_for_update().get(pk=item_id)
+    """Give a claimed item back to the queue, for another reviewer to take."""
+    item = ReviewItem.objects.select_for_update().select_related("submission__offer").get(pk=item_id)
     if item.claimed_by_id != reviewer.pk:
         raise ReviewRefused(_("You do not hold this item."))
     item.claimed_by = item.claimed_at = item.last_activity_at = None
     item.save(update_fields=["claimed_by", "claimed_at", "last_activity_at"])
+    history_record(
+        item.submission.offer, "review_released", actor=reviewer, message=_("Review released"), internal=True
+    )
     return item
+
+
+def review_touch(*, item_id: int, reviewer) -> bool:
+    """Record activity on the reviewer's live claim (opening the item keeps the claim from expiring)."""
+    return bool(
+        ReviewItem.objects.filter(
+            _active_claim(timezone.now()), pk=item_id, claimed_by=reviewer, state=ReviewItem.State.OPEN
+        ).update(last_activity_at=timezone.now())
+    )
 
 
 @transaction.atomic
 def review_decide(*, item_id: int, decision: str, by, citations=(), internal_comment: str = "") -> ReviewItem:
     """Approve or reject a review item; a rejection cites at least one policy, each with review notes.
 
-    ``citations`` is a sequence of (policy number, review notes). The pipeline resumes or fails accordingly.
+    ``citations`` is a sequence of (policy number, review notes), or (policy number, review notes, page, field) to
+    say where the publisher fixes it; without a place, the policy's usual field is used when the offer has it.
+    The pipeline resumes or fails accordingly.
     """
-    from certification.pipeline import enqueue_advance, findings_store, submission_fail
+    from certification.pipeline import enqueue_advance, findings_store, submission_fail, submission_lock
 
     item = ReviewItem.objects.select_related("submission").get(pk=item_id)
-    submission = Submission.objects.select_for_update().select_related("offer", "snapshot").get(pk=item.submission_id)
+    submission = submission_lock(item.submission_id)
     item = ReviewItem.objects.select_for_update().get(pk=item_id)
     step = Step.objects.select_for_update().get(pk=item.step_id)
     if item.state != ReviewItem.State.OPEN or submission.state != Submission.State.WAITING_REVIEW:
@@ -175,11 +222,11 @@ def review_decide(*, item_id: int, decision: str, by, citations=(), internal_com
         raise PermissionDenied(_("%(who)s has claimed this item.") % {"who": item.claimed_by})
     if decision not in ("approve", "reject"):
         raise ValidationError(_("Choose Approve or Reject."))
-    citations = [(number.strip(), notes.strip()) for number, notes in citations if number and number.strip()]
+    citations = [_citation(entry, submission.snapshot.data) for entry in citations if entry[0] and entry[0].strip()]
     if decision == "reject" and not citations:
         raise ValidationError({"citations": _("Cite at least one policy to reject.")})
-    policies = {p.number: p for p in Policy.objects.filter(number__in=[n for n, _notes in citations])}
-    unknown = [n for n, _notes in citations if n not in policies]
+    policies = {p.number: p for p in Policy.objects.filter(number__in=[c[0] for c in citations])}
+    unknown = [c[0] for c in citations if c[0] not in policies]
     if unknown:
         raise ValidationError({"citations": _("Unknown policy: %(numbers)s") % {"numbers": ", ".join(unknown)}})
     now = timezone.now()
@@ -205,10 +252,13 @@ def review_decide(*, item_id: int, decision: str, by, citations=(), internal_com
     stored = findings_store(
         submission,
         step,
-        [CheckFinding(code=f"review.{item.level}", message=policies[n].gist, policy=n) for n, _notes in citations],
+        [
+            CheckFinding(code=f"review.{item.level}", message=policies[n].gist, policy=n, page=page, field=field)
+            for n, _notes, page, field in citations
+        ],
         source="reviewer",
     )
-    for finding, (_number, notes) in zip(stored, citations, strict=True):
+    for finding, (_number, notes, _page, _field) in zip(stored, citations, strict=True):
         finding.review_notes = notes
         finding.save(update_fields=["review_notes"])
     step.fail(now)
@@ -221,3 +271,251 @@ def review_decide(*, item_id: int, decision: str, by, citations=(), internal_com
     )
     submission_fail(submission)
     return item
+
+
+# -- The queues: what a reviewer sees, read at call time --------------------------------------------------------
+
+
+def _active_claim(now) -> Q:
+    """Match items someone holds with a claim that has not expired."""
+    cutoff = now - claim_ttl()
+    return Q(claimed_by__isnull=False) & (
+        Q(last_activity_at__gte=cutoff) | Q(last_activity_at__isnull=True, claimed_at__gte=cutoff)
+    )
+
+
+def review_queue(level: str) -> QuerySet:
+    """Return the open items of a level, oldest place first (a resubmission keeps its original place)."""
+    return ReviewItem.objects.filter(level=level, state=ReviewItem.State.OPEN).order_by("queued_since", "pk")
+
+
+def queue_mine(items: QuerySet, reviewer, now=None) -> QuerySet:
+    """Keep the items the reviewer holds a live claim on."""
+    return items.filter(_active_claim(now or timezone.now()), claimed_by=reviewer)
+
+
+def queue_unclaimed(items: QuerySet, now=None) -> QuerySet:
+    """Keep the items nobody holds: never claimed, released, or with an expired claim."""
+    return items.exclude(_active_claim(now or timezone.now()))
+
+
+def queue_claimed_by_others(items: QuerySet, reviewer, now=None) -> QuerySet:
+    """Keep the items another reviewer holds a live claim on."""
+    return items.filter(_active_claim(now or timezone.now())).exclude(claimed_by=reviewer)
+
+
+def queue_overdue(items: QuerySet, now=None) -> QuerySet:
+    """Keep the items past their due date (3 business days from arrival)."""
+    return items.filter(due_at__lt=now or timezone.now())
+
+
+def review_open_counts() -> dict[str, int]:
+    """Return the number of open items of each level, in one query."""
+    rows = ReviewItem.objects.filter(state=ReviewItem.State.OPEN).values("level").annotate(n=Count("pk"))
+    counts = dict.fromkeys(ReviewItem.Level.values, 0)
+    counts.update({row["level"]: row["n"] for row in rows})
+    return counts
+
+
+# -- The dossier: everything the change view of an item shows -----------------------------------------------------
+
+
+def _display(snapshot: dict, name: str, value) -> dict | None:
+    """Return how a snapshot value reads: a file, a link, HTML, or text; None when empty."""
+    if value in (None, "", [], {}):
+        return None
+    files = snapshot.get("files") or {}
+    if isinstance(value, int) and not isinstance(value, bool) and str(value) in files:
+        stored = files[str(value)]
+        return {"kind": "file", "file_id": str(value), "text": stored["name"], "file": stored}
+    if isinstance(value, bool):
+        return {"kind": "text", "text": _("Yes") if value else _("No")}
+    if isinstance(value, list | tuple):
+        return {"kind": "text", "text": ", ".join(str(v) for v in value)}
+    if isinstance(value, dict):
+        import json
+
+        return {"kind": "text", "text": json.dumps(value, indent=1, sort_keys=True)}
+    if name == "description":
+        return {"kind": "html", "text": str(value)}
+    if isinstance(value, str) and value.startswith("https://"):
+        return {"kind": "link", "text": value}
+    return {"kind": "text", "text": str(value)}
+
+
+def snapshot_pages(snapshot: dict) -> list[dict]:
+    """Return every page and plan of a snapshot with the editor's titles and labels, empty values left out."""
+    from certification.notifications import location_labels
+    from offers.types import offer_type
+
+    kind = snapshot["offer"]["type"]
+    plans = snapshot.get("plans") or []
+    order = {spec.key: i for i, spec in enumerate(offer_type(kind).pages)}
+    sections = [
+        (key, data) for key, data in sorted((snapshot.get("pages") or {}).items(), key=lambda kv: order.get(kv[0], 99))
+    ]
+    sections += [(f"plan:{plan['plan_id']}", plan.get("data") or {}) for plan in plans]
+    pages = []
+    for key, data in sections:
+        rows = []
+        title = location_labels(kind, key, "", plans)[0]
+        for name, value in data.items():
+            shown = _display(snapshot, name, value)
+            if shown is not None:
+                rows.append({"name": name, "label": location_labels(kind, key, name, plans)[1], **shown})
+        pages.append({"key": key, "title": title, "rows": rows})
+    return pages
+
+
+def snapshot_listing(snapshot: dict) -> dict:
+    """Return the listing as a storefront shows it: name, summary, description, logo, screenshots, links."""
+    listing = (snapshot.get("pages") or {}).get("offer_listing") or {}
+    files = snapshot.get("files") or {}
+
+    def file_of(name):
+        value = listing.get(name)
+        return str(value) if isinstance(value, int) and str(value) in files else None
+
+    screenshots, n = [], 1
+    while f"screenshot_{n}" in listing or f"screenshot_{n}_caption" in listing:
+        if file_of(f"screenshot_{n}"):
+            screenshots.append(
+                {"file_id": file_of(f"screenshot_{n}"), "caption": listing.get(f"screenshot_{n}_caption")}
+            )
+        n += 1
+    keywords = [v for k, v in sorted(listing.items()) if k.startswith("search_keyword_") and v]
+    links = [
+        (label, listing[name])
+        for name, label in (
+            ("privacy_policy_url", _("Privacy policy")),
+            ("support_url", _("Support")),
+        )
+        if listing.get(name)
+    ]
+    n = 1
+    while f"useful_link_{n}_url" in listing:
+        if listing.get(f"useful_link_{n}_url"):
+            links.append(
+                (
+                    listing.get(f"useful_link_{n}_title") or listing[f"useful_link_{n}_url"],
+                    listing[f"useful_link_{n}_url"],
+                )
+            )
+        n += 1
+    return {
+        "name": listing.get("name") or snapshot["offer"].get("alias", ""),
+        "summary": listing.get("search_results_summary", ""),
+        "short_description": listing.get("short_description", ""),
+        "description": listing.get("description", ""),
+        "getting_started": listing.get("getting_started_instructions", ""),
+        "logo_id": file_of("large_logo"),
+        "screenshots": screenshots,
+        "keywords": keywords,
+        "links": links,
+    }
+
+
+def last_reviewer_approved(item: ReviewItem) -> ReviewItem | None:
+    """Return the latest item of this offer and level a reviewer (not a rule) approved, before this submission."""
+    return (
+        ReviewItem.objects.filter(
+            submission__offer_id=item.submission.offer_id,
+            level=item.level,
+            state=ReviewItem.State.APPROVED,
+            decided_by__isnull=False,
+            submission__number__lt=item.submission.number,
+        )
+        .select_related("submission__snapshot", "decided_by")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def snapshot_changes(before: dict, after: dict) -> list[dict]:
+    """Return the field-level differences between two snapshots, with the editor's titles and labels."""
+    from certification.notifications import location_labels
+    from offers.snapshots import snapshot_compare
+
+    kind = after["offer"]["type"]
+    plans = (after.get("plans") or []) + (before.get("plans") or [])
+    rows = []
+    for change in snapshot_compare(before, after):
+        page_title, label = location_labels(kind, change.page, change.field, plans)
+        rows.append(
+            {
+                "page": page_title,
+                "field": label,
+                "change": change.change,
+                "change_label": change.change_label,
+                "before": change.before,
+                "after": change.after,
+            }
+        )
+    return rows
+
+
+def earlier_decisions(item: ReviewItem) -> list[ReviewItem]:
+    """Return the decided review items of the same offer (latest first), each with its citations."""
+    from certification.models import Finding
+
+    items = list(
+        ReviewItem.objects.filter(
+            submission__offer_id=item.submission.offer_id,
+            state__in=[ReviewItem.State.APPROVED, ReviewItem.State.REJECTED],
+        )
+        .exclude(pk=item.pk)
+        .select_related("submission", "decided_by")
+        .order_by("-decided_at", "-pk")
+    )
+    citations: dict[int, list] = {}
+    for finding in Finding.objects.filter(
+        step_id__in=[i.step_id for i in items], source=Finding.Source.REVIEWER
+    ).select_related("policy"):
+        citations.setdefault(finding.step_id, []).append(finding)
+    for earlier in items:
+        earlier.citations = citations.get(earlier.step_id, [])
+    return items
+
+
+def review_dossier(item: ReviewItem) -> dict:
+    """Return what a reviewer reads to decide: the listing, every page, findings, notes, history and the diff."""
+    from certification.notifications import location_labels
+
+    submission = item.submission
+    snapshot = submission.snapshot.data
+    plans = snapshot.get("plans") or []
+    findings = list(submission.findings.select_related("policy", "step").order_by("step__order", "pk"))
+    for finding in findings:
+        finding.page_title, finding.field_label = location_labels(
+            snapshot["offer"]["type"], finding.page, finding.field, plans
+        )
+    approved = last_reviewer_approved(item)
+    return {
+        "snapshot": snapshot,
+        "listing": snapshot_listing(snapshot),
+        "pages": snapshot_pages(snapshot),
+        "findings": findings,
+        "notes": submission.notes,
+        "earlier": earlier_decisions(item),
+        "approved": approved,
+        "changes": snapshot_changes(approved.submission.snapshot.data, snapshot) if approved else None,
+        "events": list(submission.offer.events.select_related("actor").order_by("-created_at", "-pk")[:50]),
+        "steps": list(submission.steps.order_by("order")),
+    }
+
+
+def citation_places(snapshot: dict) -> list[tuple[str, str]]:
+    """Return ("page|field", "Page > Field") for every field of the submitted pages, for a citation's place."""
+    from certification.notifications import location_labels
+    from offers.types import offer_type
+
+    spec = offer_type(snapshot["offer"]["type"])
+    plans = snapshot.get("plans") or []
+    forms = [(page.key, page.form) for page in spec.pages if page.key in (snapshot.get("pages") or {}) and page.form]
+    forms += [(f"plan:{plan['plan_id']}", spec.plan_form) for plan in plans if spec.plan_form]
+    places = []
+    for key, form in forms:
+        title = location_labels(spec.key, key, "", plans)[0]
+        places.append((f"{key}|", f"{title}"))
+        places += [(f"{key}|{name}", f"{title} > {field.label or name}") for name, field in form.base_fields.items()]
+    return places

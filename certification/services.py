@@ -123,10 +123,14 @@ def publish_go_live(*, offer_id: int, by) -> Submission:
 
 
 @transaction.atomic
-def submission_cancel(*, offer_id: int, by) -> Submission:
-    """Cancel publish before the sign-off phase: the offer goes back to where it came from."""
+def submission_cancel(*, offer_id: int, by, as_operator: bool = False) -> Submission:
+    """Cancel publish before the sign-off phase: the offer goes back to where it came from.
+
+    ``as_operator``: the portal's operators cancel on the publisher's behalf (the caller checked they may).
+    """
     offer = _lock_offer(offer_id)
-    ensure_can_publish(offer, by)
+    if not as_operator:
+        ensure_can_publish(offer, by)
     submission = _active_submission(offer)
     if submission is None or offer.status != Offer.Status.PUBLISH_IN_PROGRESS:
         raise PublishRefused(_("There is no publishing in progress to cancel."))
@@ -151,7 +155,8 @@ def submission_cancel(*, offer_id: int, by) -> Submission:
         _restore_superseded(offer)
     offer.cancel_publishing(origin)
     offer.save()
-    history_record(offer, "cancelled", actor=by, message=_("Publishing cancelled"))
+    message = _("Publishing cancelled by the portal's operators") if as_operator else _("Publishing cancelled")
+    history_record(offer, "cancelled", actor=by, message=message)
     return submission
 
 

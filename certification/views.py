@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification import selectors
-from certification.notifications import finding_fix_path
+from certification.notifications import finding_fix_path, location_labels
 from certification.previews import preview_links
 from certification.services import (
     PublishRefused,
@@ -32,6 +32,9 @@ def _overview_context(offer: Offer) -> dict:
     findings = selectors.failure_findings(latest)
     for finding in findings:
         finding.fix_url = finding_fix_path(offer, finding)
+        finding.page_title, finding.field_label = location_labels(
+            offer.offer_type, finding.page, finding.field, latest.snapshot.data.get("plans")
+        )
     live_plans = list(offer.plans.filter(status=Plan.Status.LIVE)) if offer.status == Offer.Status.LIVE else []
     return {
         "submission": latest,

@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import storefront, views
+from portal import views
+from portal.storefront import views as storefront
 
 portal_patterns = [
     path("", views.landing, name="landing"),
@@ -20,7 +21,20 @@ portal_patterns = [
 ]
 
 storefront_patterns = [
+    path("", storefront.catalogue, name="catalogue"),
+    path("offers/<int:offer_pk>/", storefront.offer, name="offer"),
+    path("offers/<int:offer_pk>/buy/<slug:plan_id>/", storefront.buy, name="buy"),
+    path("offers/<int:offer_pk>/contact/", storefront.contact, name="contact"),
     path("preview/<slug:storefront>/<str:token>/", storefront.preview, name="preview"),
+    path("preview/<slug:storefront>/<str:token>/buy/<slug:plan_id>/", storefront.preview_buy, name="preview-buy"),
+    path("preview/<slug:storefront>/<str:token>/contact/", storefront.preview_contact, name="preview-contact"),
+    path("files/<int:snapshot_pk>/<int:file_id>/<str:signature>/", storefront.listing_file, name="file"),
+    path("api/resolve", storefront.resolve, name="resolve"),
+    path("account/", storefront.account, name="account"),
+    path("account/sign-up/", storefront.sign_up, name="sign-up"),
+    path("purchases/", storefront.purchases, name="purchases"),
+    path("purchases/<uuid:subscription_id>/", storefront.purchase, name="purchase"),
+    path("sales/", storefront.sales, name="sales"),
 ]
 
 urlpatterns = [

@@ -26,6 +26,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        from certification.catalogue import catalogue_seed
+        from certification.models import Policy, PolicySection
+        from certification.operations import staff_groups_ensure
+
+        catalogue_seed(PolicySection, Policy)  # the migration seeds them; a flushed database has none
+        staff_groups_ensure()
         # Demo accounts are found by partner ID, which sign-up never sets (names are not unique).
         account = self._account(
             "4410001",
@@ -53,9 +59,8 @@ class Command(BaseCommand):
         Membership.objects.update_or_create(
             account=fabrikam, user=users["owner@contoso.example"], defaults={"role": Membership.Role.MANAGER}
         )
-        reviewers = Group.objects.filter(name="Reviewers").first()
-        if reviewers is not None:
-            users["reviewer@portal.example"].groups.add(reviewers)
+        users["reviewer@portal.example"].groups.add(Group.objects.get(name="Reviewers"))
+        users["operator@portal.example"].groups.add(Group.objects.get(name="Operators"))
         self._load_app_demo_data(account)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with:"))
         for email, password, _name, role in DEMO_USERS:

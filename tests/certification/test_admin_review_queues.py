@@ -1,0 +1,221 @@
+"""The reviewer queues in Django admin: lists, columns, filters, counts, claiming, and who may open them."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from certification.models import ReviewItem
+from certification.operations import staff_groups_ensure
+from tests.certification.test_reviews_queue import review_item_make
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Members are created with passwords; a fast hasher keeps these tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+CONTENT_QUEUE = reverse("admin:certification_contentreviewitem_changelist")
+
+
+@pytest.fixture
+def reviewer(db):
+    user = UserFactory(is_staff=True, email="rita@portal.example", first_name="Rita", last_name="Reviewer")
+    user.groups.add(staff_groups_ensure()["Reviewers"])
+    return user
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    """A browser of its own, so that it can sit beside the publisher's owner_client."""
+    reviewer_browser = Client()
+    reviewer_browser.force_login(reviewer)
+    return reviewer_browser
+
+
+def _rows(response) -> list[int]:
+    return [item.pk for item in response.context["cl"].result_list]
+
+
+def test_the_content_queue_lists_its_open_items_with_every_column(reviewer_client, reviewer):
+    item = review_item_make(claimed_by=reviewer, resubmission=True, listing={"name": "Contoso Migration PoC"})
+    review_item_make(state=ReviewItem.State.APPROVED)
+    review_item_make(level=ReviewItem.Level.TECHNICAL)
+
+    response = reviewer_client.get(CONTENT_QUEUE)
+
+    assert response.status_code == 200
+    assert _rows(response) == [item.pk]
+    html = response.content.decode()
+    for text in (
+        "Contoso Migration PoC",
+        item.submission.offer.account.name,
+        "Consulting service",
+        "Rita Reviewer",
+        "Resubmission",
+        timezone.localtime(item.due_at).strftime("%Y-%m-%d"),
+    ):
+        assert text in html
+    for header in ("offer", "publisher", "offer type", "waiting since", "due", "claimed by", "resubmission"):
+        assert f">{header.capitalize()}<" in html or f">{header}<" in html.lower()
+
+
+def test_the_queue_is_ordered_by_first_arrival_so_a_resubmission_keeps_its_place(reviewer_client):
+    now = timezone.now()
+    first = review_item_make(arrived_at=now - timedelta(days=1))
+    resubmitted = review_item_make(arrived_at=now, queued_since=now - timedelta(days=2), resubmission=True)
+
+    assert _rows(reviewer_client.get(CONTENT_QUEUE)) == [resubmitted.pk, first.pk]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("claim=mine", "mine"), ("claim=unclaimed", "free"), ("claim=others", "theirs"), ("due=overdue", "late")],
+)
+def test_the_queue_filters_mine_unclaimed_others_and_overdue(reviewer_client, reviewer, query, expected):
+    other = UserFactory(is_staff=True)
+    items = {
+        "mine": review_item_make(claimed_by=reviewer),
+        "theirs": review_item_make(claimed_by=other),
+        "free": review_item_make(),
+        "late": review_item_make(arrived_at=timezone.now() - timedelta(days=9), claimed_by=other),
+    }
+
+    response = reviewer_client.get(f"{CONTENT_QUEUE}?{query}")
+
+    expected_ids = [items[expected].pk] if expected != "theirs" else [items["late"].pk, items["theirs"].pk]
+    assert _rows(response) == expected_ids
+
+
+def test_the_queue_filters_by_offer_type(reviewer_client):
+    saas = review_item_make(offer_type="saas")
+    review_item_make(offer_type="consulting")
+
+    response = reviewer_client.get(f"{CONTENT_QUEUE}?submission__offer__offer_type__exact=saas")
+
+    assert _rows(response) == [saas.pk]
+
+
+def test_the_admin_index_shows_the_open_items_of_each_queue(reviewer_client):
+    review_item_make()
+    review_item_make()
+    review_item_make(level=ReviewItem.Level.ELIGIBILITY)
+    review_item_make(state=ReviewItem.State.REJECTED)
+
+    html = reviewer_client.get(reverse("admin:index")).content.decode()
+
+    assert 'data-testid="queue-count-contentreviewitem">2<' in html
+    assert 'data-testid="queue-count-eligibilityreviewitem">1<' in html
+    assert 'data-testid="queue-count-technicalreviewitem">0<' in html
+
+
+def _queue_queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(CONTENT_QUEUE)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_queue_runs_the_same_number_of_queries_for_5_and_50_items(reviewer_client, reviewer):
+    for n in range(5):
+        review_item_make(claimed_by=reviewer if n % 2 else None, resubmission=bool(n % 3))
+    with_5 = _queue_queries(reviewer_client)
+    assert len(reviewer_client.get(CONTENT_QUEUE).context["cl"].result_list) == 5
+
+    for n in range(45):
+        review_item_make(claimed_by=reviewer if n % 2 else None, resubmission=bool(n % 3))
+    with_50 = _queue_queries(reviewer_client)
+    assert len(reviewer_client.get(CONTENT_QUEUE).context["cl"].result_list) == 50
+
+    assert with_5 == with_50
+
+
+def test_the_claim_action_claims_the_selected_items_up_to_the_cap(reviewer_client, reviewer, settings):
+    settings.REVIEW_MAX_CLAIMS = 2
+    items = [review_item_make() for _ in range(3)]
+
+    response = reviewer_client.post(
+        CONTENT_QUEUE, {"action": "claim_items", "_selected_action": [i.pk for i in items]}, follow=True
+    )
+
+    assert ReviewItem.objects.filter(claimed_by=reviewer).count() == 2
+    assert "2 claims" in response.content.decode()
+
+
+def test_the_release_action_gives_items_back(reviewer_client, reviewer):
+    item = review_item_make(claimed_by=reviewer)
+
+    reviewer_client.post(CONTENT_QUEUE, {"action": "release_items", "_selected_action": [item.pk]})
+
+    item.refresh_from_db()
+    assert item.claimed_by is None
+
+
+def test_claim_and_release_buttons_on_the_item(reviewer_client, reviewer):
+    item = review_item_make()
+    url = reverse("admin:certification_contentreviewitem_change", args=[item.pk])
+
+    page = reviewer_client.get(url).content.decode()
+    assert 'data-testid="claim"' in page
+
+    reviewer_client.post(url, {"_claim": "Claim"})
+    item.refresh_from_db()
+    assert item.claimed_by == reviewer
+    page = reviewer_client.get(url).content.decode()
+    assert 'data-testid="release"' in page
+    assert 'data-testid="submit-decision"' in page
+
+    response = reviewer_client.post(url, {"_release": "1"})
+    assert response.status_code == 302
+    assert response.url == CONTENT_QUEUE
+    item.refresh_from_db()
+    assert item.claimed_by is None
+
+
+def test_a_decided_item_is_not_in_the_queue_but_in_the_review_items(reviewer_client):
+    item = review_item_make(state=ReviewItem.State.APPROVED)
+
+    assert (
+        reviewer_client.get(reverse("admin:certification_contentreviewitem_change", args=[item.pk])).status_code == 404
+    )
+    page = reviewer_client.get(reverse("admin:certification_reviewitem_change", args=[item.pk]))
+    assert page.status_code == 200
+    assert 'data-testid="decision"' not in page.content.decode()
+
+
+# -- who may open the queues --------------------------------------------------------------------------------------
+
+
+def test_a_publisher_cannot_open_admin(owner_client):
+    response = owner_client.get(CONTENT_QUEUE)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+    assert owner_client.get(reverse("admin:index")).status_code == 302
+
+
+def test_staff_without_the_reviewers_group_cannot_open_a_queue(client):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(CONTENT_QUEUE).status_code == 403
+
+
+def test_a_reviewer_without_the_claim_permission_cannot_claim(client):
+    from django.contrib.auth.models import Permission
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_contentreviewitem"))
+    client.force_login(viewer)
+    item = review_item_make()
+
+    response = client.post(reverse("admin:certification_contentreviewitem_change", args=[item.pk]), {"_claim": "1"})
+
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.claimed_by is None
