@@ -1,0 +1,148 @@
+"""The reviewer queues (one admin per level) and the list of every review item."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from certification import reviews
+
+# -- Queue filters ------------------------------------------------------------------------------------------------
+from certification.admin.filters import ClaimFilter, OverdueFilter
+from certification.admin.review_page import ReviewItemPageMixin
+from certification.models import (
+    REVIEW_QUEUE_MODELS,
+    ReviewItem,
+)
+
+
+class ReviewQueueAdmin(ReviewItemPageMixin, admin.ModelAdmin):
+    """One reviewer queue: the open items of one level, in the order they first arrived."""
+
+    decides = True
+    list_display = ["offer_column", "publisher", "offer_type", "waiting_since", "due", "claimed", "resubmission_marker"]
+    list_select_related = ["submission__offer__account", "claimed_by"]
+    list_filter = [ClaimFilter, OverdueFilter, "submission__offer__offer_type"]
+    search_fields = ["submission__offer__offer_id", "submission__offer__alias", "submission__offer__account__name"]
+    ordering = ["queued_since", "pk"]
+    list_per_page = 50
+    actions = ["claim_items", "release_items"]
+
+    def get_queryset(self, request):
+        # Only open items are work; decided ones are in "Review items".
+        return super().get_queryset(request).filter(state=ReviewItem.State.OPEN)
+
+    def changelist_view(self, request, extra_context=None):
+        title = str(self.opts.verbose_name_plural).capitalize()
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def get_model_perms(self, request):
+        perms = super().get_model_perms(request)
+        if perms.get("view"):
+            counts = getattr(request, "_review_open_counts", None)
+            if counts is None:
+                counts = request._review_open_counts = reviews.review_open_counts()
+            perms["open_count"] = str(counts[self.model.LEVEL])  # a string: admin treats True in perms as access
+        return perms
+
+    def has_claim_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.claim_{self.opts.model_name}")
+
+    @admin.display(description=gettext_lazy("offer"), ordering="submission__offer__alias")
+    def offer_column(self, item):
+        return format_html(
+            '{}<br><span class="review-muted">{} · #{}</span>',
+            item.listing_name or item.submission.offer.alias,
+            item.submission.offer.offer_id,
+            item.submission.number,
+        )
+
+    @admin.display(description=gettext_lazy("publisher"), ordering="submission__offer__account__name")
+    def publisher(self, item):
+        return item.submission.offer.account.name
+
+    @admin.display(description=gettext_lazy("offer type"), ordering="submission__offer__offer_type")
+    def offer_type(self, item):
+        return item.submission.offer.get_offer_type_display()
+
+    @admin.display(description=gettext_lazy("waiting since"), ordering="queued_since")
+    def waiting_since(self, item):
+        return format_html(
+            '{}<br><span class="review-muted">{}</span>',
+            timezone.localtime(item.queued_since).strftime("%Y-%m-%d %H:%M"),
+            _("%(age)s ago") % {"age": timesince(item.queued_since)},
+        )
+
+    @admin.display(description=gettext_lazy("due"), ordering="due_at")
+    def due(self, item):
+        text = timezone.localtime(item.due_at).strftime("%a %Y-%m-%d %H:%M")
+        if item.due_at < timezone.now():
+            return format_html('<span class="review-overdue">{} · {}</span>', text, _("overdue"))
+        return text
+
+    @admin.display(description=gettext_lazy("claimed by"))
+    def claimed(self, item):
+        if item.claimed_by_id is None:
+            return "—"
+        who = item.claimed_by.get_full_name() or item.claimed_by.email or item.claimed_by.get_username()
+        if not reviews.claim_active(item):
+            return format_html('<span class="review-muted">{} ({})</span>', who, _("expired"))
+        return who
+
+    @admin.display(description=gettext_lazy("resubmission"), ordering="resubmission")
+    def resubmission_marker(self, item):
+        if item.resubmission:
+            return format_html('<span class="review-tag">{}</span>', _("Resubmission"))
+        return ""
+
+    @admin.action(permissions=["claim"], description=gettext_lazy("Claim selected items"))
+    def claim_items(self, request, queryset):
+        self._each(request, queryset, reviews.review_claim, _("Claimed %(n)d item(s)."))
+
+    @admin.action(permissions=["claim"], description=gettext_lazy("Release selected items"))
+    def release_items(self, request, queryset):
+        self._each(request, queryset, reviews.review_release, _("Released %(n)d item(s)."))
+
+    def _each(self, request, queryset, service, done: str) -> None:
+        count = 0
+        for item_id in queryset.values_list("pk", flat=True):
+            try:
+                service(item_id=item_id, reviewer=request.user)
+            except reviews.ReviewRefused as refused:
+                self.message_user(request, str(refused), messages.WARNING)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"n": count}, messages.SUCCESS)
+
+
+for _queue in REVIEW_QUEUE_MODELS.values():  # one list, permission and count per level
+    admin.site.register(_queue, ReviewQueueAdmin)
+
+
+class AutoApprovedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("decided by")
+    parameter_name = "decided"
+
+    def lookups(self, request, model_admin):
+        return [("rule", gettext_lazy("A rule (automatic)")), ("reviewer", gettext_lazy("A reviewer"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "rule":
+            return queryset.exclude(auto_rule="")
+        if self.value() == "reviewer":
+            return queryset.filter(decided_by__isnull=False)
+        return queryset
+
+
+@admin.register(ReviewItem)
+class ReviewItemAdmin(ReviewItemPageMixin, admin.ModelAdmin):
+    """Every review item, open or decided, with who or which rule decided it (read only)."""
+
+    list_display = ["__str__", "level", "state", "arrived_at", "decided_at", "decided_by", "auto_rule", "resubmission"]
+    list_select_related = ["submission__offer", "decided_by"]
+    list_filter = ["level", "state", AutoApprovedFilter, "resubmission"]
+    search_fields = ["submission__offer__offer_id", "submission__offer__alias", "submission__offer__account__name"]
+    date_hierarchy = "arrived_at"

@@ -1,0 +1,63 @@
+"""Reviewer work: the queues, claiming and deciding items, and what a reviewer reads about an item."""
+
+from certification.reviews.dossier import (
+    citation_places,
+    earlier_decisions,
+    last_reviewer_approved,
+    review_dossier,
+    snapshot_changes,
+    snapshot_listing,
+    snapshot_pages,
+)
+from certification.reviews.queues import (
+    claim_ttl,
+    queue_claimed_by_others,
+    queue_mine,
+    queue_overdue,
+    queue_unclaimed,
+    review_open_counts,
+    review_queue,
+)
+from certification.reviews.workflow import (
+    AUTO_RULE_LISTING_UNCHANGED,
+    POLICY_FIELDS,
+    REVIEW_BUSINESS_DAYS,
+    ReviewRefused,
+    business_days_after,
+    claim_active,
+    listing_fingerprint,
+    review_claim,
+    review_decide,
+    review_enter,
+    review_release,
+    review_touch,
+)
+
+__all__ = [
+    "AUTO_RULE_LISTING_UNCHANGED",
+    "POLICY_FIELDS",
+    "REVIEW_BUSINESS_DAYS",
+    "ReviewRefused",
+    "business_days_after",
+    "citation_places",
+    "claim_active",
+    "claim_ttl",
+    "earlier_decisions",
+    "last_reviewer_approved",
+    "listing_fingerprint",
+    "queue_claimed_by_others",
+    "queue_mine",
+    "queue_overdue",
+    "queue_unclaimed",
+    "review_claim",
+    "review_decide",
+    "review_dossier",
+    "review_enter",
+    "review_open_counts",
+    "review_queue",
+    "review_release",
+    "review_touch",
+    "snapshot_changes",
+    "snapshot_listing",
+    "snapshot_pages",
+]
