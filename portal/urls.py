@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from portal import views
+from portal.storefront import account_views, api
 from portal.storefront import views as storefront
 
 portal_patterns = [
@@ -29,12 +30,12 @@ storefront_patterns = [
     path("preview/<slug:storefront>/<str:token>/buy/<slug:plan_id>/", storefront.preview_buy, name="preview-buy"),
     path("preview/<slug:storefront>/<str:token>/contact/", storefront.preview_contact, name="preview-contact"),
     path("files/<int:snapshot_pk>/<int:file_id>/<str:signature>/", storefront.listing_file, name="file"),
-    path("api/resolve", storefront.resolve, name="resolve"),
-    path("account/", storefront.account, name="account"),
-    path("account/sign-up/", storefront.sign_up, name="sign-up"),
-    path("purchases/", storefront.purchases, name="purchases"),
-    path("purchases/<uuid:subscription_id>/", storefront.purchase, name="purchase"),
-    path("sales/", storefront.sales, name="sales"),
+    path("api/resolve", api.resolve, name="resolve"),
+    path("account/", account_views.account, name="account"),
+    path("account/sign-up/", account_views.sign_up, name="sign-up"),
+    path("purchases/", account_views.purchases, name="purchases"),
+    path("purchases/<uuid:subscription_id>/", account_views.purchase, name="purchase"),
+    path("sales/", account_views.sales, name="sales"),
 ]
 
 urlpatterns = [

@@ -1,22 +1,17 @@
-"""Views of the storefront: catalogue, offer and preview pages, checkout, Contact me, customers, resolve API."""
+"""Views of the storefront: catalogue, offer and preview pages, listing files, checkout and Contact me."""
 
-import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from certification.previews import preview_token_read
 from offers import constants as c
@@ -26,7 +21,7 @@ from portal.models import Membership
 from portal.storefront import selectors, services
 from portal.storefront import tasks as _tasks  # noqa: F401  (registers the lead task wherever the URLs load)
 from portal.storefront.audience import preview_audience, preview_audience_admits
-from portal.storefront.forms import CheckoutForm, ContactForm, CustomerProfileForm, CustomerSignUpForm
+from portal.storefront.forms import CheckoutForm, ContactForm
 from portal.storefront.listing import (
     SERVED_CONTENT_TYPES,
     ActionKind,
@@ -34,10 +29,8 @@ from portal.storefront.listing import (
     listing_build,
 )
 
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 CATALOGUE_PAGE_SIZE = 24
 QUERY_MAX_LENGTH = 100
-SALES_ROWS = 100
 
 
 @dataclass
@@ -343,116 +336,3 @@ def listing_file(request, snapshot_pk: int, file_id: int, signature: str):
 
 
 # -- the publisher's resolve API ------------------------------------------------------------------------------
-
-
-@csrf_exempt
-@require_POST
-def resolve(request):
-    """Resolve a landing token (POST JSON ``{"token", "appId"}`` or the headers ``x-ms-marketplace-token``
-    and ``x-ms-client-id``) for the offer's Microsoft Entra application; the token then stops working."""
-    body = {}
-    if request.content_type == "application/json" and request.body:
-        try:
-            body = json.loads(request.body)
-        except ValueError:
-            return JsonResponse({"error": "bad_request", "message": _("The body is not JSON.")}, status=400)
-        if not isinstance(body, dict):
-            return JsonResponse({"error": "bad_request", "message": _("The body is not a JSON object.")}, status=400)
-    token = str(body.get("token") or request.headers.get("x-ms-marketplace-token") or "")
-    app_id = str(body.get("appId") or request.headers.get("x-ms-client-id") or "")
-    if not token or not app_id:
-        return JsonResponse(
-            {"error": "bad_request", "message": _("Send the landing token and your application ID.")}, status=400
-        )
-    try:
-        purchase = services.purchase_resolve(token=token, app_id=app_id)
-    except services.ResolveRefused as refused:
-        return JsonResponse({"error": refused.code, "message": str(refused)}, status=refused.status)
-    return JsonResponse(services.purchase_resolution(purchase))
-
-
-# -- customers ------------------------------------------------------------------------------------------------
-
-
-def _next_url(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
-def sign_up(request):
-    """Create a customer account (email and password); publishers sign in and become customers as they are."""
-    next_url = _next_url(request, reverse("storefront:account"))
-    if request.user.is_authenticated:
-        return redirect(next_url)
-    form = CustomerSignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        profile = services.customer_sign_up(
-            email=data["email"], password=data["password"], full_name=data["full_name"], company=data["company"]
-        )
-        login(request, profile.user, backend=AUTH_BACKEND)
-        messages.success(request, _("Welcome to the marketplace."))
-        return redirect(next_url)
-    return render(request, "portal/customer/sign_up.html", {"form": form, "next": next_url})
-
-
-@login_required
-def account(request):
-    """The customer's profile: company, Microsoft Entra tenant and Azure subscription IDs."""
-    profile = selectors.customer_profile(request.user)
-    initial = {
-        "company": profile.company if profile else "",
-        "tenant_id": profile.tenant_id if profile else "",
-        "subscription_ids": sorted(selectors.customer_subscription_ids(request.user)),
-    }
-    form = CustomerProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.customer_profile_update(
-            user=request.user,
-            company=form.cleaned_data["company"],
-            tenant_id=form.cleaned_data["tenant_id"],
-            subscription_ids=form.cleaned_data["subscription_ids"],
-        )
-        messages.success(request, _("Your customer profile was saved."))
-        return redirect(_next_url(request, reverse("storefront:account")))
-    return render(
-        request, "portal/customer/account.html", {"form": form, "profile": profile, "next": _next_url(request, "")}
-    )
-
-
-@login_required
-def purchases(request):
-    """My purchases: kept whatever became of the offer or plan since."""
-    context = {
-        "purchases": selectors.customer_purchases(request.user),
-        "requests": request.user.contact_requests.select_related("offer")[:SALES_ROWS],
-    }
-    return render(request, "portal/customer/purchases.html", context)
-
-
-@login_required
-def purchase(request, subscription_id):
-    """One purchase, with the way to the publisher's landing page while it is not activated."""
-    bought = selectors.customer_purchase(request.user, subscription_id)
-    context = {
-        "purchase": bought,
-        "landing_url": services.landing_page_url(bought),
-        "term": dict(c.BillingTerm.choices).get(bought.billing_term, ""),
-        "listed": bought.offer.listed,
-    }
-    return render(request, "portal/customer/purchase.html", context)
-
-
-@login_required
-def sales(request):
-    """The publisher's side: purchases and contact requests of the current account's offers."""
-    membership = request.membership
-    if not membership:
-        return redirect("portal:no-account")
-    context = {
-        "purchases": selectors.publisher_purchases(membership)[:SALES_ROWS],
-        "requests": selectors.publisher_contact_requests(membership)[:SALES_ROWS],
-    }
-    return render(request, "storefront/sales.html", context)
