@@ -28,6 +28,7 @@ class ReviewQueueAdmin(ReviewItemPageMixin, admin.ModelAdmin):
     search_fields = ["submission__offer__offer_id", "submission__offer__alias", "submission__offer__account__name"]
     ordering = ["queued_since", "pk"]
     list_per_page = 50
+    show_full_result_count = False  # one COUNT per page is enough for a queue
     actions = ["claim_items", "release_items"]
 
     def get_queryset(self, request):

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import F
+from django.db.models import OuterRef, Subquery
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +19,7 @@ from certification.forms import ReviewDecision
 from certification.models import (
     ReviewItem,
 )
+from offers.models import OfferSnapshot
 
 # -- Queue filters ------------------------------------------------------------------------------------------------
 
@@ -39,11 +41,11 @@ class ReviewItemPageMixin:
         ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(listing_name=F("submission__snapshot__data__pages__offer_listing__name"))
+        # A subquery, not a join: counting the queue then never touches the (large) snapshot rows.
+        name = OfferSnapshot.objects.filter(pk=OuterRef("submission__snapshot_id")).annotate(
+            name=KeyTextTransform("name", KeyTransform("offer_listing", KeyTransform("pages", "data")))
         )
+        return super().get_queryset(request).annotate(listing_name=Subquery(name.values("name")[:1]))
 
     def has_add_permission(self, request):
         return False
