@@ -4,8 +4,9 @@ import smtplib
 import socket
 
 from celery import shared_task
+from django.db import OperationalError
 
-TRANSIENT_DELIVERY_ERRORS = (smtplib.SMTPException, socket.error, TimeoutError)
+TRANSIENT_DELIVERY_ERRORS = (smtplib.SMTPException, socket.error, TimeoutError, OperationalError)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=8, retry_backoff=True, retry_backoff_max=600)

@@ -166,5 +166,9 @@ def compare(request, membership, offer_pk):
         request.GET.get("against") if request.GET.get("against") in available else (available[-1] if available else "")
     )
     changes = snapshot_compare(targets[against].data, snapshot_build(offer)) if against else []
-    context = offer_context(state, "compare", changes=changes, against=against, available=available)
+    order = {spec.key: i for i, spec in enumerate(state.spec.pages)}
+    changes.sort(key=lambda c: (order.get(c.page, len(order)), c.page))
+    plans = targets[against].data.get("plans") if against else []
+    rows = [(c, *location_labels(offer.offer_type, c.page, c.field, plans)) for c in changes]
+    context = offer_context(state, "compare", changes=changes, rows=rows, against=against, available=available)
     return render(request, "certification/compare.html", context)

@@ -66,6 +66,24 @@ DEMO_OFFERS = [
 ]
 
 
+# Each demo offer's own listing name (the samples share one per offer type).
+DEMO_LISTING_NAMES = {
+    "contoso-analytics": "Contoso Analytics",
+    "contoso-data-platform": "Contoso Data Platform",
+    "contoso-edge-router": "Contoso Edge Router",
+    "contoso-legacy-sync": "Contoso Legacy Sync",
+    "contoso-security-workshop": "Zero Trust Readiness: 3-Wk Proof of Concept",
+}
+
+
+def _rename_listing(offer: Offer, by) -> None:
+    name = DEMO_LISTING_NAMES.get(offer.offer_id)
+    if name is None:
+        return
+    data, files = _sample(offer.offer_type, "offer_listing")
+    offer_fill_page(offer, "offer_listing", by, data={**data, "name": name}, files=files)
+
+
 @transaction.atomic
 def demo_offers_load(membership) -> list[Offer]:
     """Create the demo offers of the account unless they exist already."""
@@ -78,6 +96,7 @@ def demo_offers_load(membership) -> list[Offer]:
         offer = offer_create(membership=membership, offer_type_key=offer_type, offer_id=offer_id, alias=alias)
         if pages == "all":
             offer_fill_all(offer, membership.user)
+            _rename_listing(offer, membership.user)
         else:
             for key in pages:
                 offer_fill_page(offer, key, membership.user)

@@ -43,6 +43,14 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """Send publishers to their dashboard and customers (no publisher account) to the marketplace."""
+        from portal.selectors import memberships_for
+
+        if not memberships_for(self.request.user).exists():
+            return reverse("storefront:catalogue")
+        return super().get_default_redirect_url()
+
 
 def sign_up(request):
     invitation = None

@@ -62,6 +62,7 @@ class Command(BaseCommand):
         users["reviewer@portal.example"].groups.add(Group.objects.get(name="Reviewers"))
         users["operator@portal.example"].groups.add(Group.objects.get(name="Operators"))
         self._load_app_demo_data(account)
+        self._owner_in_preview_audiences(users["owner@contoso.example"])
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with:"))
         for email, password, _name, role in DEMO_USERS:
             who = role.label if role else ("operator (admin)" if email.startswith("operator@") else "reviewer (admin)")
@@ -74,6 +75,20 @@ class Command(BaseCommand):
             setattr(account, name, value)
         account.save()
         return account
+
+    def _owner_in_preview_audiences(self, owner):
+        """Register the Azure subscriptions of the demo previews to the Owner, so the preview links open."""
+        from offers.samples.misc import page_data
+        from portal.storefront.services import customer_profile_ensure, customer_profile_update
+
+        subscriptions = set()
+        for offer_type in ("azure_application", "azure_vm"):
+            data, _files = page_data(offer_type, "preview_audience")
+            subscriptions.update(data["entries"] if isinstance(data["entries"], list) else data["entries"].split())
+        profile = customer_profile_ensure(owner)
+        customer_profile_update(
+            user=owner, company="Contoso Ltd", tenant_id=profile.tenant_id, subscription_ids=sorted(subscriptions)
+        )
 
     def _load_app_demo_data(self, account):
         """Let later layers add their demo data (offers, submissions) for the demo account."""
