@@ -112,3 +112,11 @@ def test_signing_in_with_the_right_password_opens_the_dashboard(client, owner):
     )
     assert response.resolver_match.url_name == "dashboard"
     assert response.context["current_membership"] == owner
+
+
+def test_signing_in_without_a_publisher_account_opens_the_marketplace(client, db):
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    response = client.post(reverse("portal:sign-in"), {"username": user.email, "password": PASSWORD})
+    assert response.url == reverse("storefront:catalogue")
