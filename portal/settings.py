@@ -11,7 +11,10 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me" if DEBUG else environ.Env.NOTSET)
+# Without SECRET_KEY, management commands still run; serving refuses to start (portal/wsgi.py) and
+# `check --deploy` reports an error (portal/checks.py), so production cannot run on this key.
+INSECURE_DEVELOPMENT_KEY = "django-insecure-development-only-set-SECRET_KEY-in-production"
+SECRET_KEY = env("SECRET_KEY", default=INSECURE_DEVELOPMENT_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
