@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from offers import constants as c
 from portal.storefront import selectors, services
 from portal.storefront.forms import CustomerProfileForm, CustomerSignUpForm
+from portal.views import AUTH_BACKEND
 
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SALES_ROWS = 100
 
 
