@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from certification.models import ReviewItem, Step, Submission
 from certification.pipeline import enqueue_advance, steps_plan
-from certification.steps import BEFORE_SIGNOFF
+from certification.selectors import submission_cancellable
 from offers.history import history_record
 from offers.models import Offer, Plan
 from offers.pages import offer_ready_to_publish
@@ -134,8 +134,7 @@ def submission_cancel(*, offer_id: int, by, as_operator: bool = False) -> Submis
     submission = _active_submission(offer)
     if submission is None or offer.status != Offer.Status.PUBLISH_IN_PROGRESS:
         raise PublishRefused(_("There is no publishing in progress to cancel."))
-    started_late = submission.steps.exclude(phase__in=BEFORE_SIGNOFF).exclude(state=Step.State.PENDING).exists()
-    if submission.state not in Submission.CANCELLABLE or started_late:
+    if not submission_cancellable(submission):
         raise PublishRefused(_("Publishing can be cancelled only before the publisher sign-off phase."))
     now = timezone.now()
     submission.cancel(now)

@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import Phase, ReviewItem
+from offers import offer_types
 
 
 class Kind:
@@ -18,21 +19,22 @@ class Kind:
     FINAL = "final"  # the snapshot becomes the live listing
 
 
-def sells_through_microsoft(snapshot: dict) -> bool:
-    return (snapshot["pages"].get("offer_setup") or {}).get("sell_through_microsoft") is True
+# The snapshot's pages are the offer's page values: the offer types' own predicates decide.
 
 
 def purchase_flow_applies(snapshot: dict) -> bool:
     """Sold through Microsoft: SaaS that chose it, and Azure Applications and VMs (always transactable)."""
-    return snapshot["offer"]["type"] in ("azure_application", "azure_vm") or sells_through_microsoft(snapshot)
+    return snapshot["offer"]["type"] in ("azure_application", "azure_vm") or offer_types.sells_through_microsoft(
+        snapshot["pages"]
+    )
 
 
 def has_test_drive(snapshot: dict) -> bool:
-    return bool((snapshot["pages"].get("offer_setup") or {}).get("test_drive"))
+    return offer_types.has_test_drive(snapshot["pages"])
 
 
 def has_leads(snapshot: dict) -> bool:
-    return bool((snapshot["pages"].get("offer_setup") or {}).get("leads_destination"))
+    return offer_types.has_leads(snapshot["pages"])
 
 
 def has_package(snapshot: dict) -> bool:

@@ -14,6 +14,10 @@ def has_test_drive(values: PageValues) -> bool:
     return bool(values.get("offer_setup", {}).get("test_drive"))
 
 
+def has_leads(values: PageValues) -> bool:
+    return bool(values.get("offer_setup", {}).get("leads_destination"))
+
+
 def _always_tested(values: PageValues) -> bool:
     return True
 

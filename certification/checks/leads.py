@@ -17,11 +17,6 @@ DELIVER = "lead_deliver"  # ctx.extra key: (key, offer setup values, payload) ->
 LeadDeliver = Callable[[str, dict, dict], OutboundResult]
 
 
-def leads_applies(snapshot: dict) -> bool:
-    """Return whether the offer sends customer leads somewhere."""
-    return bool((snapshot.get("pages") or {}).get(PAGE, {}).get("leads_destination"))
-
-
 def submission_test_lead_id(submission_id: int, phase: str) -> str:
     """Return the test lead's id: the same for every run of one submission's phase, so a re-run sends no new lead."""
     number = int(hashlib.sha256(f"{submission_id}:{phase}".encode()).hexdigest(), 16) % 10**9

@@ -25,14 +25,6 @@ PRICED_VM_MODELS = (c.VmPricing.FLAT_RATE, c.VmPricing.PER_CORE)
 VM_MODELS = frozenset(c.VmPricing.values)
 
 
-def purchase_flow_applies(snapshot: dict) -> bool:
-    """Return whether the offer is sold through Microsoft (SaaS by choice; Azure Applications and VMs always)."""
-    kind = snapshot["offer"]["type"]
-    if kind == "saas":
-        return (snapshot.get("pages") or {}).get("offer_setup", {}).get("sell_through_microsoft") is True
-    return kind in ("azure_application", "azure_vm")
-
-
 def check_purchase_flow(ctx: StepContext) -> list[Finding]:
     """Check every plan is priced for what it sells and the SaaS landing page and webhook answer."""
     findings = _plans_findings(ctx)

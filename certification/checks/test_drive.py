@@ -28,14 +28,6 @@ TYPES_BY_OFFER = {
 }
 
 
-def test_drive_applies(snapshot: dict) -> bool:
-    """Return whether the offer has a test drive."""
-    return bool((snapshot.get("pages") or {}).get("offer_setup", {}).get("test_drive"))
-
-
-test_drive_applies.__test__ = False  # not a pytest test despite the name
-
-
 def _finding(code: str, field: str, message: str, page: str = PAGE) -> Finding:
     return Finding(f"test_drive.{code}", message, policy=POLICY, page=page, field=field)
 

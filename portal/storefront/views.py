@@ -19,7 +19,6 @@ from offers.models import Offer, OfferSnapshot
 from offers.types import offer_type_choices
 from portal.models import Membership
 from portal.storefront import selectors, services
-from portal.storefront import tasks as _tasks  # noqa: F401  (registers the lead task wherever the URLs load)
 from portal.storefront.audience import preview_audience, preview_audience_admits
 from portal.storefront.forms import CheckoutForm, ContactForm
 from portal.storefront.listing import (

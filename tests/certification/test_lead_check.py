@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from certification.checks.base import StepContext
-from certification.checks.leads import check_lead_management, leads_applies, submission_test_lead_id
+from certification.checks.leads import check_lead_management, submission_test_lead_id
+from certification.steps import has_leads as leads_applies
 from offers.demo import offer_fill_all
 from offers.leads import lead_deliver
 from offers.snapshots import snapshot_build

@@ -3,7 +3,8 @@
 import pytest
 
 from certification.checks.base import StepContext
-from certification.checks.purchase_flow import check_purchase_flow, purchase_flow_applies
+from certification.checks.purchase_flow import check_purchase_flow
+from certification.steps import purchase_flow_applies
 from offers.demo import offer_fill_all
 from offers.snapshots import snapshot_build
 from tests.offers.factories import OfferFactory
