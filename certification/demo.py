@@ -8,7 +8,7 @@ services and state machines. Never used outside demo data.
 from django.db import transaction
 
 from certification.models import ReviewItem, Submission
-from certification.pipeline import _claim_next_step, _record_result
+from certification.pipeline import submission_advance
 from certification.reviews import review_decide
 from certification.services import offer_stop_selling, publish_go_live, stop_sell_complete_due, submission_start
 from offers.models import Offer
@@ -27,11 +27,7 @@ DEMO_STATUSES = {
 def _drive_demo(submission_id: int) -> None:
     """Advance like the pipeline does, recording each automated check as passed."""
     for _ in range(50):
-        claimed = _claim_next_step(submission_id)
-        if claimed is not None:
-            step_id, token, _definition, _context = claimed
-            _record_result(submission_id, step_id, token, [])
-            continue
+        submission_advance(submission_id=submission_id, run_check=lambda definition, context: [])
         submission = Submission.objects.get(pk=submission_id)
         if submission.state != Submission.State.RUNNING or not submission.steps.filter(state="pending").exists():
             return

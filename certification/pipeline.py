@@ -67,14 +67,18 @@ def step_context(submission: Submission, step: Step) -> StepContext:
     )
 
 
-def submission_advance(*, submission_id: int) -> None:
-    """Run the submission's next step; stop at a wait, a failure or the end."""
+def submission_advance(*, submission_id: int, run_check=None) -> None:
+    """Run the submission's next step; stop at a wait, a failure or the end.
+
+    ``run_check(definition, context) -> findings`` replaces running the step's check (the demo data records
+    each check as passed); by default the step's own check runs.
+    """
     claimed = _claim_next_step(submission_id)
     if claimed is None:
         return
     step_id, token, definition, context = claimed
     try:
-        findings = definition.check_function(context)
+        findings = run_check(definition, context) if run_check else definition.check_function(context)
     except Exception as error:  # a check that breaks is our failure, never the publisher's
         if not isinstance(error, TransientCheckError):
             logger.exception("check %s of submission %s failed", definition.key, submission_id)
