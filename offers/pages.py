@@ -62,6 +62,8 @@ class OfferState:
         self.files = {f.pk: f for f in offer.files.all()}
         self.plans = list(offer.plans.all())
         self.spec = offer.type_spec
+        self._states: dict[str, PageState] = {}  # a page is judged once per request (the values do not change)
+        self.plan_complete: dict[int, bool] = {}
 
     def pages(self) -> list[PageSpec]:
         return self.spec.pages_for(self.values)
@@ -95,6 +97,11 @@ class OfferState:
         return form
 
     def page_state(self, spec: PageSpec) -> PageState:
+        if spec.key not in self._states:
+            self._states[spec.key] = self._judge(spec)
+        return self._states[spec.key]
+
+    def _judge(self, spec: PageSpec) -> PageState:
         url = reverse("offers:page", args=[self.offer.pk, spec.key])
         if spec.kind == "plans":
             return self._plans_state(spec, url)
@@ -112,7 +119,8 @@ class OfferState:
         errors: dict[str, list[str]] = {}
         for plan in self.plans:
             form = self.plan_form(plan, data=plan.data, complete=True)
-            if not form.is_valid():
+            self.plan_complete[plan.pk] = form.is_valid()
+            if not self.plan_complete[plan.pk]:
                 for label, messages in _labelled_errors(form).items():
                     errors[f"{plan.plan_id}: {label}"] = messages
         for message in self.spec.plan_form.offer_errors(self.plans, self.values):

@@ -104,10 +104,7 @@ def _validate_leads(request, state: OfferState) -> None:
 
 def _plans_page(request, state: OfferState, spec):
     page = state.page_state(spec)
-    plan_rows = []
-    for plan in state.plans:
-        complete = state.plan_form(plan, data=plan.data, complete=True).is_valid()
-        plan_rows.append({"plan": plan, "complete": complete})
+    plan_rows = [{"plan": plan, "complete": state.plan_complete[plan.pk]} for plan in state.plans]
     return render(
         request, "offers/plans.html", offer_context(state, spec.key, page=page, spec=spec, plan_rows=plan_rows)
     )
