@@ -70,9 +70,10 @@ def findings_for_report(submission: Submission, *, absolute: bool) -> list[Findi
     offer = submission.offer
     plans = submission.snapshot.data.get("plans") or []
     findings = report_findings(submission)
+    plan_pks = dict(offer.plans.values_list("plan_id", "pk"))  # one query, not one per plan finding
     for finding in findings:
         finding.page_title, finding.field_label = location_labels(offer.offer_type, finding.page, finding.field, plans)
-        path = finding_fix_path(offer, finding)
+        path = finding_fix_path(offer, finding, plan_pks)
         finding.fix_url = absolute_url(path) if absolute else path
     return findings
 
@@ -155,13 +156,16 @@ def notify_stop_sell(offer, *, key: str, plan=None) -> None:
     )
 
 
-def finding_fix_path(offer, finding: Finding) -> str:
-    """Return the page of the editor where the publisher fixes a finding (with the field as anchor)."""
+def finding_fix_path(offer, finding: Finding, plan_pks: dict[str, int]) -> str:
+    """Return the page of the editor where the publisher fixes a finding (with the field as anchor).
+
+    ``plan_pks`` maps the offer's plan IDs to their rows, for findings on a plan.
+    """
     if finding.page.startswith("plan:"):
-        plan = offer.plans.filter(plan_id=finding.page.split(":", 1)[1]).first()
+        plan_pk = plan_pks.get(finding.page.split(":", 1)[1])
         path = (
-            reverse("offers:plan", args=[offer.pk, plan.pk])
-            if plan
+            reverse("offers:plan", args=[offer.pk, plan_pk])
+            if plan_pk
             else reverse("offers:page", args=[offer.pk, "plans"])
         )
     elif finding.page:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from certification.models import Finding, Phase, Step, Submission
+from certification.models import Phase, Step, Submission
 from certification.steps import BEFORE_SIGNOFF
 
 
@@ -53,13 +53,6 @@ def submission_cancellable(submission: Submission | None) -> bool:
     if submission is None or submission.state not in Submission.CANCELLABLE:
         return False
     return not any(s.phase not in BEFORE_SIGNOFF and s.state != Step.State.PENDING for s in submission.steps.all())
-
-
-def failure_findings(submission: Submission | None) -> list[Finding]:
-    """Return the findings of a failed submission, as the failure report lists them."""
-    if submission is None or submission.state != Submission.State.FAILED:
-        return []
-    return list(submission.findings.select_related("policy", "step").order_by("step__order", "pk"))
 
 
 def offer_history(offer, *, include_internal: bool = False):

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification import selectors
-from certification.notifications import finding_fix_path, location_labels
+from certification.models import Submission
+from certification.notifications import findings_for_report, location_labels
 from certification.previews import preview_links
 from certification.services import (
     PublishRefused,
@@ -29,12 +30,8 @@ from offers.views import member_required, offer_context
 
 def _overview_context(offer: Offer) -> dict:
     latest = selectors.submission_latest(offer)
-    findings = selectors.failure_findings(latest)
-    for finding in findings:
-        finding.fix_url = finding_fix_path(offer, finding)
-        finding.page_title, finding.field_label = location_labels(
-            offer.offer_type, finding.page, finding.field, latest.snapshot.data.get("plans")
-        )
+    failed = latest is not None and latest.state == Submission.State.FAILED
+    findings = findings_for_report(latest, absolute=False) if failed else []
     live_plans = list(offer.plans.filter(status=Plan.Status.LIVE)) if offer.status == Offer.Status.LIVE else []
     return {
         "submission": latest,
