@@ -23,7 +23,7 @@ venv: $(STAMP)
 RUN_ENV = DEBUG="$${DEBUG:-true}" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
 run: $(STAMP)
-	mkdir -p var/broker/queue var/broker/processed var/media var/static
+	mkdir -p var/broker/queue var/broker/processed var/broker/control var/media var/static
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(RUN_ENV) $(BIN)/python manage.py demo_data
@@ -45,6 +45,7 @@ test: services chromium $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -39,8 +39,8 @@ def main():
     from django.test import Client
     from django.test.utils import override_settings
 
+    from accounts.models import Membership
     from offers.models import Offer, OfferPage
-    from portal.models import Membership
     from tests.factories import MembershipFactory
 
     override_settings(

@@ -74,10 +74,10 @@ def main():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from accounts.models import Membership
     from certification.models import Step, Submission
     from certification.services import submission_start
     from portal.celery import app
-    from portal.models import Membership
     from portal.tasks import noop
     from tests.certification.support import complete_offer
     from tests.factories import MembershipFactory

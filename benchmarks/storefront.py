@@ -127,7 +127,7 @@ def main():
     from django.test.utils import override_settings
 
     from offers.models import Offer
-    from portal.storefront.services import catalogue_sync, catalogue_sync_all
+    from storefront.services import catalogue_sync, catalogue_sync_all
     from tests.factories import PublisherAccountFactory, UserFactory
 
     override_settings(

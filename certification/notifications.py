@@ -4,14 +4,15 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 
+from accounts.models import Membership
 from certification.models import Finding, Submission
-from certification.outbox import outbox_email
-from portal.services import absolute_url
+from offers.types import offer_type as type_spec
+from outbox.links import absolute_url
+from outbox.services import outbox_email
 
 
 def _recipients(account_id: int) -> list[str]:
     """Return the emails of the account's Owners and Managers."""
-    from portal.models import Membership
 
     return sorted(
         Membership.objects.filter(account_id=account_id, role__in=Membership.PUBLISHING_ROLES)
@@ -45,7 +46,6 @@ def report_findings(submission: Submission) -> list[Finding]:
 
 def location_labels(offer_type: str, page: str, field: str, plans: list | None = None) -> tuple[str, str]:
     """Return the title of a page and the label of a field as the editor shows them (keys if unknown)."""
-    from offers.types import offer_type as type_spec
 
     try:
         spec = type_spec(offer_type)

@@ -4,9 +4,15 @@ Admin actions call these; each checks the operator's permission, locks what it c
 work to a worker on commit, like the publisher's services.
 """
 
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from certification.models import Policy, Step, Submission
+from certification.pipeline import enqueue_advance, submission_lock
+from certification.services import PublishRefused, submission_cancel
+from offers.history import history_record
 
 # The staff groups and their permissions (app label, codename). Reviewers work the queues and read everything
 # they need to decide; they never get a change permission on offers. Operators run the pipeline and the catalogue.
@@ -40,8 +46,8 @@ STAFF_GROUPS: dict[str, list[tuple[str, str]]] = {
         ("certification", "change_policy"),
         ("certification", "add_policysection"),
         ("certification", "change_policysection"),
-        ("certification", "view_outboxmessage"),
-        ("certification", "change_outboxmessage"),  # send again
+        ("outbox", "view_outboxmessage"),
+        ("outbox", "change_outboxmessage"),  # send again
         *_READ_OFFERS,
     ],
 }
@@ -58,8 +64,6 @@ class OperationRefused(Exception):
 def staff_groups_ensure(group_model=None, permission_model=None) -> dict:
     """Create the Reviewers and Operators groups with exactly their permissions (models passed by migrations)."""
     if group_model is None or permission_model is None:
-        from django.contrib.auth.models import Group, Permission
-
         group_model, permission_model = group_model or Group, permission_model or Permission
     groups = {}
     for name, wanted in STAFF_GROUPS.items():
@@ -90,9 +94,6 @@ def submission_redrive(*, submission_id: int, by):
     A step that is really still running loses its attempt (its result is discarded by token) and runs again;
     steps are idempotent, so nothing is sent or created twice.
     """
-    from certification.models import Step, Submission
-    from certification.pipeline import enqueue_advance, submission_lock
-    from offers.history import history_record
 
     _ensure_operator(by)
     submission = submission_lock(submission_id, related=("offer",))
@@ -125,8 +126,6 @@ def submission_cancel_by_operator(*, submission_id: int, by):
     The same rules as the publisher's Cancel publish (certification.services.submission_cancel), without the
     account membership an operator does not have.
     """
-    from certification.models import Submission
-    from certification.services import PublishRefused, submission_cancel
 
     _ensure_operator(by)
     offer_id = Submission.objects.values_list("offer_id", flat=True).get(pk=submission_id)
@@ -137,27 +136,8 @@ def submission_cancel_by_operator(*, submission_id: int, by):
 
 
 @transaction.atomic
-def outbox_send_again(*, message_id: int, by):
-    """Queue an email that failed (or is stuck pending) for delivery again; a sent one is never sent twice."""
-    from certification.models import OutboxMessage
-    from certification.tasks import outbox_deliver
-
-    _ensure_operator(by, "certification.change_outboxmessage")
-    message = OutboxMessage.objects.select_for_update().get(pk=message_id)
-    if message.state == OutboxMessage.State.SENT:
-        raise OperationRefused(_("%(key)s was sent already.") % {"key": message.key})
-    if message.channel != OutboxMessage.Channel.EMAIL:
-        raise OperationRefused(_("Test leads are delivered again by re-driving their submission."))
-    message.state = OutboxMessage.State.PENDING
-    message.save(update_fields=["state"])
-    transaction.on_commit(lambda: outbox_deliver.delay(message_id=message.pk))
-    return message
-
-
-@transaction.atomic
 def policy_save(*, policy, by=None):
     """Save a catalogue policy; its version goes up when its title or gist changes (citations keep meaning)."""
-    from certification.models import Policy
 
     if policy.pk:
         current = Policy.objects.select_for_update().get(pk=policy.pk)

@@ -11,14 +11,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from certification.checks.base import Finding as CheckFinding
 from certification.checks.base import Severity, StepContext, TransientCheckError
-from certification.models import Finding, Policy, Step, Submission
-from certification.steps import Kind, StepDef, step_definition, steps_planned
+from certification.models import Finding, Policy, ReviewItem, Step, Submission
+from certification.notifications import notify_failure_report, notify_live
+from certification.steps import Kind, StepDef, step_definition, steps_planned, wait_enter
+from certification.tasks import advance
 from offers.history import history_record
 from offers.models import Offer
+from outbox.services import outbox_lead
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +33,6 @@ def _setting(name: str, default):
 
 def enqueue_advance(submission_id: int, *, countdown: int = 0) -> None:
     """Hand the submission to a worker once the current transaction commits."""
-    from certification.tasks import advance
 
     transaction.on_commit(lambda: advance.apply_async(kwargs={"submission_id": submission_id}, countdown=countdown))
 
@@ -54,7 +57,6 @@ def submission_lock(submission_id: int, *, related=("offer", "snapshot")) -> Sub
 
 
 def step_context(submission: Submission, step: Step) -> StepContext:
-    from certification.outbox import outbox_lead
 
     return StepContext(
         submission_id=submission.pk,
@@ -97,22 +99,15 @@ def _claim_next_step(submission_id: int):
         return None  # finished, or another attempt holds the step (the watchdog looks after dead ones)
     definition = step_definition(step.phase, step.key)
     now = timezone.now()
-    if definition.kind == Kind.REVIEW:
-        from certification.reviews import review_enter
-
-        review_enter(submission, step, definition)
-        return None
-    if definition.kind == Kind.SIGNOFF:
-        _wait_for_signoff(submission, step, now)
+    if definition.kind in (Kind.REVIEW, Kind.SIGNOFF):
+        wait_enter(definition.kind)(submission, step, definition)
         return None
     if definition.kind in (Kind.PREVIEW, Kind.FINAL):
         _listing_step(submission, step, definition, now)
         return None
     context = step_context(submission, step)
     if definition.review_when and _needs_review(definition, context):
-        from certification.reviews import review_enter
-
-        review_enter(submission, step, definition)
+        wait_enter(Kind.REVIEW)(submission, step, definition)
         return None
     token = uuid.uuid4().hex
     step.start(token, now)
@@ -123,7 +118,6 @@ def _claim_next_step(submission_id: int):
 
 
 def _needs_review(definition: StepDef, context: StepContext) -> bool:
-    from django.utils.module_loading import import_string
 
     return bool(import_string(definition.review_when)(context))
 
@@ -224,8 +218,6 @@ def step_give_up(submission: Submission, step: Step, *, reason: str) -> None:
 
 def submission_fail(submission: Submission) -> None:
     """End a submission that failed: skip what is left, offer to Attention needed, queue the report."""
-    from certification.models import ReviewItem
-    from certification.notifications import notify_failure_report
 
     now = timezone.now()
     submission.fail(now)
@@ -247,21 +239,8 @@ def _skip_remaining(submission: Submission, now) -> None:
         step.save()
 
 
-def _wait_for_signoff(submission: Submission, step: Step, now) -> None:
-    from certification.notifications import notify_signoff
-    from certification.previews import preview_links
-
-    step.wait(now)
-    step.save()
-    submission.wait_for_signoff()
-    submission.save()
-    notify_signoff(submission, preview_links(submission.offer))
-    history_record(submission.offer, "signoff_requested", message=_("Waiting for your sign-off (Go live)"))
-
-
 def _listing_step(submission: Submission, step: Step, definition: StepDef, now) -> None:
     """Preview creation or Final publish: the snapshot becomes the preview or the live listing."""
-    from certification.notifications import notify_live
 
     offer = Offer.objects.select_for_update().get(pk=submission.offer_id)
     if definition.kind == Kind.PREVIEW:

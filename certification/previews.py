@@ -4,7 +4,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.services import absolute_url
+from outbox.links import absolute_url
 
 STOREFRONT_LABELS = {"appsource": _("AppSource preview"), "azure_marketplace": _("Azure Marketplace preview")}
 PREVIEW_SALT = "storefront.preview"

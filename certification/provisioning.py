@@ -7,6 +7,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from certification.models import HotInstanceRecord
+
 DEFAULT_PROVISIONER = "certification.provisioning.LocalProvisioner"
 
 
@@ -30,7 +32,6 @@ def provisioner_get() -> Provisioner:
 
 def _hot_instance_records():
     """Return the store of hot instance records (one row per key and region)."""
-    from certification.models import HotInstanceRecord
 
     return HotInstanceRecord.objects
 

@@ -6,14 +6,17 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification.models import ReviewItem, Step, Submission
+from accounts.models import Membership
+from certification.models import Phase, ReviewItem, Step, Submission
+from certification.notifications import notify_signoff, notify_stop_sell
 from certification.pipeline import enqueue_advance, steps_plan
+from certification.previews import preview_links
 from certification.selectors import submission_cancellable
+from certification.steps import Kind, StepDef, wait_register
 from offers.history import history_record
 from offers.models import Offer, Plan
 from offers.pages import offer_ready_to_publish
 from offers.snapshots import snapshot_freeze
-from portal.models import Membership
 
 
 class PublishRefused(Exception):
@@ -97,6 +100,17 @@ def submission_start(*, offer_id: int, by, notes: str | None = None) -> Submissi
     return submission
 
 
+@wait_register(Kind.SIGNOFF)
+def signoff_enter(submission: Submission, step: Step, definition: StepDef) -> None:
+    """Wait for the publisher's Go live: email the preview links; ``publish_go_live`` ends the wait."""
+    step.wait(timezone.now())
+    step.save()
+    submission.wait_for_signoff()
+    submission.save()
+    notify_signoff(submission, preview_links(submission.offer))
+    history_record(submission.offer, "signoff_requested", message=_("Waiting for your sign-off (Go live)"))
+
+
 @transaction.atomic
 def publish_go_live(*, offer_id: int, by) -> Submission:
     """Go live: the publisher signs off the preview and the publish phase runs."""
@@ -110,7 +124,7 @@ def publish_go_live(*, offer_id: int, by) -> Submission:
     ):
         raise PublishRefused(_("Go live is possible only when the offer is in Preview and waits for your sign-off."))
     now = timezone.now()
-    step = submission.steps.select_for_update().get(state=Step.State.WAITING, phase="publisher_signoff")
+    step = submission.steps.select_for_update().get(state=Step.State.WAITING, phase=Phase.PUBLISHER_SIGNOFF)
     step.succeed(now)
     step.save()
     submission.sign_off()
@@ -203,7 +217,6 @@ def plan_stop_selling(*, plan_id: int, by) -> Plan:
 
 def stop_sell_complete_due(*, now=None) -> int:
     """Complete the removals that are due (run by celery beat); return how many were completed."""
-    from certification.notifications import notify_stop_sell
 
     now = now or timezone.now()
     done = 0

@@ -111,6 +111,30 @@ STEPS: list[StepDef] = [
 BEFORE_SIGNOFF = (Phase.AUTOMATED_VALIDATION, Phase.CERTIFICATION, Phase.PREVIEW_CREATION)
 
 
+# How each waiting kind of step is entered: the module that owns the wait registers it (reviews: the reviewer
+# queues; sign-off: the publisher's Go live), so the engine calls ``wait_enter`` and knows no queue.
+WaitEnter = Callable[..., None]
+_WAITS: dict[str, WaitEnter] = {}
+
+
+def wait_register(kind: str) -> Callable[[WaitEnter], WaitEnter]:
+    """Register ``enter(submission, step, definition)`` as the way a step of this kind starts waiting."""
+
+    def decorator(enter: WaitEnter) -> WaitEnter:
+        _WAITS[kind] = enter
+        return enter
+
+    return decorator
+
+
+def wait_enter(kind: str) -> WaitEnter:
+    """Return how a step of this kind enters its wait (raise LookupError when no app registered one)."""
+    try:
+        return _WAITS[kind]
+    except KeyError:
+        raise LookupError(f"no wait registered for steps of kind {kind!r}") from None
+
+
 def step_definition(phase: str, key: str) -> StepDef:
     return next(step for step in STEPS if step.phase == phase and step.key == key)
 

@@ -4,11 +4,12 @@ from django.db import transaction
 
 from offers.models import Offer
 from offers.pages import OfferState
+from offers.samples import listing, misc, plans
+from offers.samples.plans import plan_data
 from offers.services import offer_create, page_save, plan_create
 
 
 def _sample(offer_type: str, key: str):
-    from offers.samples import listing, misc, plans
 
     for module in (misc, listing, plans):
         try:
@@ -30,7 +31,6 @@ def offer_fill_page(offer: Offer, key: str, by, data: dict | None = None, files:
 
 
 def offer_fill_plan(offer: Offer, by, n: int = 1) -> None:
-    from offers.samples.plans import plan_data
 
     data, files = plan_data(offer.offer_type, n)
     state = OfferState(offer)

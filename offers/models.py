@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
-from offers.types import offer_type_choices
+from offers.types import offer_type, offer_type_choices
 
 
 class Offer(ConcurrentTransitionMixin, models.Model):
@@ -39,7 +39,7 @@ class Offer(ConcurrentTransitionMixin, models.Model):
     # Where a cancelled submission may return to: the status the offer had when it was submitted.
     CANCEL_TARGETS = (Status.DRAFT, Status.ATTENTION_NEEDED, Status.PREVIEW, Status.LIVE, Status.NOT_AVAILABLE)
 
-    account = models.ForeignKey("portal.PublisherAccount", on_delete=models.PROTECT, related_name="offers")
+    account = models.ForeignKey("accounts.PublisherAccount", on_delete=models.PROTECT, related_name="offers")
     offer_type = models.CharField(_("offer type"), max_length=32, choices=offer_type_choices)
     offer_id = models.CharField(_("offer ID"), max_length=50)
     alias = models.CharField(_("offer alias"), max_length=50)
@@ -135,7 +135,6 @@ class Offer(ConcurrentTransitionMixin, models.Model):
 
     @property
     def type_spec(self):
-        from offers.types import offer_type
 
         return offer_type(self.offer_type)
 

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from offers.constants import storefronts_for_categories, storefronts_for_product
 from offers.forms import audience, consulting, listing, plans, properties, resell, setup, technical, test_drive
 from offers.types import OfferTypeSpec, PageSpec, PageValues, register
 
@@ -23,13 +24,11 @@ def _always_tested(values: PageValues) -> bool:
 
 
 def _category_storefronts(values: PageValues) -> tuple[str, ...]:
-    from offers.constants import storefronts_for_categories
 
     return storefronts_for_categories(values.get("properties", {}).get("categories") or [])
 
 
 def _consulting_storefronts(values: PageValues) -> tuple[str, ...]:
-    from offers.constants import storefronts_for_product
 
     return storefronts_for_product(values.get("properties", {}).get("primary_product") or "")
 

@@ -1,9 +1,10 @@
 """Read-only queries about offers, always scoped to the member's publisher account."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KeyTextTransform
 from django.shortcuts import get_object_or_404
 
-from offers.models import Offer
+from offers.models import Offer, OfferPage
 
 
 def offers_for(membership) -> QuerySet[Offer]:
@@ -26,10 +27,6 @@ def offers_dashboard(membership, *, status: str = "", offer_type: str = "", quer
 
     The listing name comes from a subquery, so the number of queries does not grow with the offers.
     """
-    from django.db.models import OuterRef, Q, Subquery
-    from django.db.models.fields.json import KeyTextTransform
-
-    from offers.models import OfferPage
 
     listing_name = OfferPage.objects.filter(offer=OuterRef("pk"), key="offer_listing").annotate(
         listing_name=KeyTextTransform("name", "data")
@@ -46,7 +43,6 @@ def offers_dashboard(membership, *, status: str = "", offer_type: str = "", quer
 
 def offers_status_counts(membership) -> dict[str, int]:
     """Return how many of the account's offers are in each status (one query)."""
-    from django.db.models import Count
 
     rows = offers_for(membership).order_by().values("status").annotate(count=Count("pk"))
     counts = dict.fromkeys(Offer.Status.values, 0)

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from offers.forms.base import StoredFileField
 from offers.models import Offer, OfferSnapshot
 from offers.pages import OfferState
+from offers.types import offer_types
 
 SNAPSHOT_VERSION = 1
 
@@ -71,9 +73,6 @@ def _file_field_names() -> set[str]:
     """Return the names of every file field of every registered page and plan form."""
     global _FILE_FIELD_NAMES
     if _FILE_FIELD_NAMES is None:
-        from offers.forms.base import StoredFileField
-        from offers.types import offer_types
-
         names = set()
         for spec in offer_types():
             forms = [page.form for page in spec.pages if page.form] + ([spec.plan_form] if spec.plan_form else [])

@@ -1,4 +1,7 @@
-"""The offer type registry: each offer type declares its pages, and when each page applies."""
+"""The offer type registry: each offer type declares its pages, and when each page applies.
+
+The built-in types (``offers.offer_types``) register themselves when the offers app is ready.
+"""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -54,24 +57,16 @@ def register(spec: OfferTypeSpec) -> OfferTypeSpec:
 
 
 def offer_type(key: str) -> OfferTypeSpec:
-    _ensure_loaded()
     return _REGISTRY[key]
 
 
 def offer_types() -> list[OfferTypeSpec]:
-    _ensure_loaded()
     return list(_REGISTRY.values())
 
 
 def offer_type_choices() -> list[tuple[str, str]]:
     """Return the registered offer types as model field choices."""
-    _ensure_loaded()
     return [(spec.key, spec.label) for spec in _REGISTRY.values()]
-
-
-def _ensure_loaded() -> None:
-    if not _REGISTRY:
-        import offers.offer_types  # noqa: F401  (declares the built-in types)
 
 
 __all__ = [

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from offers.forms.create import OfferCreateForm
-from offers.leads import lead_deliver, lead_test_payload
+from offers.leads import lead_test_payload
 from offers.pages import OfferState, PageStatus
 from offers.selectors import offer_get, plan_get
 from offers.services import offer_create, page_save, plan_create, plan_delete, plan_save
 from offers.types import offer_types
 from offers.validators import audience_csv_render
+from outbox.leads import lead_deliver
 
 
 def member_required(view):
@@ -23,7 +24,7 @@ def member_required(view):
     @login_required
     def wrapped(request, *args, **kwargs):
         if not request.membership:
-            return redirect("portal:no-account")
+            return redirect("accounts:no-account")
         return view(request, request.membership, *args, **kwargs)
 
     wrapped.__name__ = view.__name__

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from portal.models import Membership
+from accounts.models import Membership
 from tests.factories import MembershipFactory
 from tests.support import free_port
 

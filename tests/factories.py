@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from portal.models import Invitation, Membership, PublisherAccount
+from accounts.models import Invitation, Membership, PublisherAccount
 
 PASSWORD = "a-Strong-test-passw0rd"
 

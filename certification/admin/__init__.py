@@ -1,3 +1,3 @@
-"""Django admin of certification: reviewer queues, submissions, the policy catalogue and the outbox."""
+"""Django admin of certification: reviewer queues, submissions and the policy catalogue."""
 
-from certification.admin import catalogue, outbox, queues, submissions  # noqa: F401  (registers the admins)
+from certification.admin import catalogue, queues, submissions  # noqa: F401  (registers the admins)

@@ -19,6 +19,7 @@ from certification.models import (
     Step,
     Submission,
 )
+from certification.selectors import submission_cancellable
 from certification.services import PublishRefused
 
 
@@ -118,7 +119,6 @@ class SubmissionAdmin(FSMAdminMixin, admin.ModelAdmin):
 
     def _get_fsm_extra_context(self, *, request, obj):
         """Offer only the transitions an operator service runs, to operators, when the service allows them."""
-        from certification.selectors import submission_cancellable
 
         if obj is None or not self.has_change_permission(request, obj):
             return

@@ -7,6 +7,8 @@ from typing import IO
 
 from django.core.files.storage import default_storage
 
+from offers.snapshots import is_file_field
+
 
 class Severity:
     CRITICAL = "critical"  # blocks the submission: the offer goes to Attention needed
@@ -64,7 +66,6 @@ class StepContext:
 
     def file_location(self, file_id) -> tuple[str, str]:
         """Return (page key, field name) where the file is used, for findings."""
-        from offers.snapshots import is_file_field
 
         def holds(name, value):
             return is_file_field(name) and not isinstance(value, bool) and str(value) == str(file_id)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 from certification.checks.base import Finding, Severity, StepContext
 from offers import constants as c
 from offers.forms.properties import CATEGORY_SLOTS, INDUSTRY_SLOTS
-from offers.outbound import outbound_request
 from offers.types import offer_type
+from outbox.outbound import outbound_request
 
 LISTING = "offer_listing"
 PROPERTIES = "properties"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from certification.checks.base import Finding, Severity, StepContext
 from offers import constants as c
-from offers.outbound import outbound_request
+from outbox.outbound import outbound_request
 
 POLICY = "100.12"
 POLICY_LANDING_PAGE = "1000.6"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from certification.checks.base import Finding, StepContext
 from offers.leads import TEST_LEAD_PREFIX, lead_test_payload
-from offers.outbound import OutboundResult
+from outbox.outbound import OutboundResult
 
 POLICY = "100.5"
 PAGE = "offer_setup"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from certification.checks.base import Finding, StepContext
 from offers import constants as c
 from offers.forms.plans import SaasPlanForm, term_price_field
-from offers.outbound import outbound_request
+from outbox.outbound import outbound_request
 
 POLICY_PRICING = "100.4"
 POLICY_LANDING_PAGE = "1000.6"

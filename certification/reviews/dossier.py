@@ -1,8 +1,13 @@
 """What a reviewer reads about an item: the snapshot as its listing, the changes, earlier decisions."""
 
+import json
+
 from django.utils.translation import gettext as _
 
-from certification.models import ReviewItem
+from certification.models import Finding, ReviewItem
+from certification.notifications import location_labels
+from offers.snapshots import snapshot_compare
+from offers.types import offer_type
 
 
 def _display(snapshot: dict, name: str, value) -> dict | None:
@@ -18,8 +23,6 @@ def _display(snapshot: dict, name: str, value) -> dict | None:
     if isinstance(value, list | tuple):
         return {"kind": "text", "text": ", ".join(str(v) for v in value)}
     if isinstance(value, dict):
-        import json
-
         return {"kind": "text", "text": json.dumps(value, indent=1, sort_keys=True)}
     if name == "description":
         return {"kind": "html", "text": str(value)}
@@ -30,8 +33,6 @@ def _display(snapshot: dict, name: str, value) -> dict | None:
 
 def snapshot_pages(snapshot: dict) -> list[dict]:
     """Return every page and plan of a snapshot with the editor's titles and labels, empty values left out."""
-    from certification.notifications import location_labels
-    from offers.types import offer_type
 
     kind = snapshot["offer"]["type"]
     plans = snapshot.get("plans") or []
@@ -118,8 +119,6 @@ def last_reviewer_approved(item: ReviewItem) -> ReviewItem | None:
 
 def snapshot_changes(before: dict, after: dict) -> list[dict]:
     """Return the field-level differences between two snapshots, with the editor's titles and labels."""
-    from certification.notifications import location_labels
-    from offers.snapshots import snapshot_compare
 
     kind = after["offer"]["type"]
     plans = (after.get("plans") or []) + (before.get("plans") or [])
@@ -141,7 +140,6 @@ def snapshot_changes(before: dict, after: dict) -> list[dict]:
 
 def earlier_decisions(item: ReviewItem) -> list[ReviewItem]:
     """Return the decided review items of the same offer (latest first), each with its citations."""
-    from certification.models import Finding
 
     items = list(
         ReviewItem.objects.filter(
@@ -164,7 +162,6 @@ def earlier_decisions(item: ReviewItem) -> list[ReviewItem]:
 
 def review_dossier(item: ReviewItem) -> dict:
     """Return what a reviewer reads to decide: the listing, every page, findings, notes, history and the diff."""
-    from certification.notifications import location_labels
 
     submission = item.submission
     snapshot = submission.snapshot.data
@@ -191,8 +188,6 @@ def review_dossier(item: ReviewItem) -> dict:
 
 def citation_places(snapshot: dict) -> list[tuple[str, str]]:
     """Return ("page|field", "Page > Field") for every field of the submitted pages, for a citation's place."""
-    from certification.notifications import location_labels
-    from offers.types import offer_type
 
     spec = offer_type(snapshot["offer"]["type"])
     plans = snapshot.get("plans") or []

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from certification.checks.base import Finding as CheckFinding
 from certification.models import Policy, ReviewItem, Step, Submission
+from certification.pipeline import enqueue_advance, findings_store, submission_fail, submission_lock
 from certification.reviews.queues import _active_claim, claim_ttl
-from certification.steps import StepDef
+from certification.steps import Kind, StepDef, wait_register
 from offers.history import history_record
 from offers.snapshots import content_hash
 
@@ -92,9 +93,9 @@ def _auto_rule(submission: Submission, level: str) -> str:
     return ""
 
 
+@wait_register(Kind.REVIEW)
 def review_enter(submission: Submission, step: Step, definition: StepDef) -> ReviewItem:
     """Put a level of the submission in its reviewer queue, or approve it by rule and move on."""
-    from certification.pipeline import enqueue_advance
 
     now = timezone.now()
     level = definition.review_level
@@ -205,7 +206,6 @@ def review_decide(*, item_id: int, decision: str, by, citations=(), internal_com
     say where the publisher fixes it; without a place, the policy's usual field is used when the offer has it.
     The pipeline resumes or fails accordingly.
     """
-    from certification.pipeline import enqueue_advance, findings_store, submission_fail, submission_lock
 
     item = ReviewItem.objects.select_related("submission").get(pk=item_id)
     submission = submission_lock(item.submission_id)

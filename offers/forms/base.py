@@ -10,6 +10,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from offers.validators import validate_identifier
+
 
 class StoredFileWidget(forms.Widget):
     """A file input that keeps the file already saved unless a new one is uploaded or it is removed.
@@ -201,7 +203,6 @@ class PlanForm(PageForm):
             del self.fields["plan_id"]
 
     def clean_plan_id(self):
-        from offers.validators import validate_identifier
 
         plan_id = self.cleaned_data["plan_id"].strip()
         validate_identifier(plan_id)

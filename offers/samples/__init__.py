@@ -3,11 +3,11 @@
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
 
 
 def png_upload(width: int, height: int, *, name: str = "image.png", colour=(27, 58, 87)) -> SimpleUploadedFile:
     """Return a real PNG of the given size as an upload."""
-    from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (width, height), colour)
     draw = ImageDraw.Draw(image)

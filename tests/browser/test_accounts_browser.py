@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from portal.models import Membership
+from accounts.models import Membership
 from tests.factories import PASSWORD, MembershipFactory
 from tests.support import browser_sign_in
 

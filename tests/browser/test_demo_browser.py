@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from accounts.models import Membership, PublisherAccount
 from portal.management.commands.demo_data import DEMO_USERS
-from portal.models import Membership, PublisherAccount
 from tests.support import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,10 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from certification.models import OutboxMessage, Policy, ReviewItem, Step, Submission
+from certification.models import Policy, ReviewItem, Step, Submission
 from certification.operations import staff_groups_ensure
 from certification.services import submission_start
 from offers.models import Offer
+from outbox.models import OutboxMessage
 from tests.certification.support import complete_offer, drive
 from tests.factories import UserFactory
 
@@ -209,7 +210,7 @@ def test_an_operator_sends_a_failed_email_again(operator_client, django_capture_
 
     with django_capture_on_commit_callbacks() as callbacks:
         operator_client.post(
-            reverse("admin:certification_outboxmessage_changelist"),
+            reverse("admin:outbox_outboxmessage_changelist"),
             {"action": "send_again", "_selected_action": [failed.pk, sent.pk]},
         )
 

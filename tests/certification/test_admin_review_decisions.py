@@ -5,11 +5,12 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from certification.models import Finding, OutboxMessage, ReviewItem, Submission
+from certification.models import Finding, ReviewItem, Submission
 from certification.operations import staff_groups_ensure
 from certification.reviews import AUTO_RULE_LISTING_UNCHANGED
 from certification.services import submission_start
 from offers.models import Offer, OfferPage
+from outbox.models import OutboxMessage
 from tests.certification.support import approve_open_reviews, complete_offer, drive
 from tests.factories import UserFactory
 

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import PublisherAccount
 from certification.checks.base import StepContext
 from certification.checks.eligibility import check_eligibility, eligibility_decidable, eligibility_needs_review
 from offers.demo import offer_fill_all
 from offers.snapshots import snapshot_build
-from portal.models import PublisherAccount
 from tests.factories import PublisherAccountFactory
 from tests.offers.factories import OfferFactory
 

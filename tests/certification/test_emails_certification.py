@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings as django_settings
 
-from certification.models import Finding, OutboxMessage
+from certification.models import Finding
 from certification.notifications import (
     notify_failure_report,
     notify_live,
@@ -11,8 +11,9 @@ from certification.notifications import (
     notify_stop_sell,
     notify_system_error,
 )
-from certification.outbox import outbox_deliver_email
 from offers.models import Plan
+from outbox.models import OutboxMessage
+from outbox.services import outbox_deliver_email
 from tests.certification.test_reviews_queue import review_item_make
 from tests.factories import UserFactory
 

@@ -7,8 +7,8 @@ from certification.checks.base import StepContext
 from certification.checks.leads import check_lead_management, submission_test_lead_id
 from certification.steps import has_leads as leads_applies
 from offers.demo import offer_fill_all
-from offers.leads import lead_deliver
 from offers.snapshots import snapshot_build
+from outbox.leads import lead_deliver
 from tests.offers.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db

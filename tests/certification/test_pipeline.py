@@ -4,11 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from certification.models import Finding, OutboxMessage, ReviewItem, Step, Submission
+from certification.models import Finding, ReviewItem, Step, Submission
 from certification.pipeline import submission_advance
 from certification.reviews import review_decide
 from certification.services import PublishRefused, publish_go_live, submission_cancel, submission_start
 from offers.models import Offer
+from outbox.models import OutboxMessage
 from tests.certification.support import complete_offer, drive
 from tests.factories import UserFactory
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import tasks
-from certification.models import Finding, OutboxMessage, Step, Submission
+from certification.models import Finding, Step, Submission
 from certification.pipeline import pipeline_watchdog, submission_advance
 from certification.services import (
     PublishRefused,
@@ -20,6 +20,7 @@ from certification.services import (
 )
 from offers.demo import offer_fill_plan
 from offers.models import Offer, Plan
+from outbox.models import OutboxMessage
 from tests.certification.support import complete_offer, drive, publish_to_live
 from tests.factories import UserFactory
 

@@ -5,10 +5,11 @@ import time
 import pytest
 from django.core.files.storage import default_storage
 
-from certification.models import Finding, OutboxMessage, ReviewItem, Submission
+from certification.models import Finding, ReviewItem, Submission
 from certification.reviews import review_decide
 from certification.services import publish_go_live, submission_start
 from offers.models import Offer, OfferFile
+from outbox.models import OutboxMessage
 from tests.certification.support import complete_offer
 from tests.factories import UserFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from offers.outbound import outbound_request
+from outbox.outbound import outbound_request
 from tests.offers.factories import OfferFactory, OfferPageFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from portal.models import Membership, PublisherAccount
-from portal.selectors import SESSION_ACCOUNT_KEY
+from accounts.models import Membership, PublisherAccount
+from accounts.selectors import SESSION_ACCOUNT_KEY
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_sign_up_creates_the_account_with_the_user_as_owner(client):
     response = client.post(
-        reverse("portal:sign-up"),
+        reverse("accounts:sign-up"),
         {
             "full_name": "Ada Lovelace",
             "email": "Ada@Example.com",
@@ -28,7 +28,7 @@ def test_sign_up_creates_the_account_with_the_user_as_owner(client):
 
 def test_sign_up_with_a_taken_email_shows_the_error_on_the_email_field(client, owner):
     response = client.post(
-        reverse("portal:sign-up"),
+        reverse("accounts:sign-up"),
         {"full_name": "X", "email": owner.user.email.upper(), "account_name": "Dup", "password": PASSWORD},
     )
     assert response.status_code == 200
@@ -38,7 +38,7 @@ def test_sign_up_with_a_taken_email_shows_the_error_on_the_email_field(client, o
 
 def test_sign_up_with_a_weak_password_shows_the_error_on_the_password_field(client):
     response = client.post(
-        reverse("portal:sign-up"),
+        reverse("accounts:sign-up"),
         {"full_name": "X", "email": "weak@example.com", "account_name": "Weak", "password": "123"},
     )
     assert response.status_code == 200
@@ -48,7 +48,7 @@ def test_sign_up_with_a_weak_password_shows_the_error_on_the_password_field(clie
 
 def test_a_member_switches_into_another_of_their_accounts(owner_client, owner):
     other = MembershipFactory(user=owner.user, role=Membership.Role.DEVELOPER)
-    response = owner_client.post(reverse("portal:switch-account"), {"account": other.account_id})
+    response = owner_client.post(reverse("accounts:switch-account"), {"account": other.account_id})
     assert response.status_code == 302
     assert owner_client.session[SESSION_ACCOUNT_KEY] == other.account_id
     page = owner_client.get(reverse("portal:dashboard"))
@@ -56,8 +56,8 @@ def test_a_member_switches_into_another_of_their_accounts(owner_client, owner):
 
 
 def test_switching_into_an_account_the_user_is_not_a_member_of_is_a_404(owner_client, owner, stranger):
-    owner_client.post(reverse("portal:switch-account"), {"account": owner.account_id})
-    response = owner_client.post(reverse("portal:switch-account"), {"account": stranger.account_id})
+    owner_client.post(reverse("accounts:switch-account"), {"account": owner.account_id})
+    response = owner_client.post(reverse("accounts:switch-account"), {"account": stranger.account_id})
     assert response.status_code == 404
     assert owner_client.session[SESSION_ACCOUNT_KEY] == owner.account_id
 
@@ -78,7 +78,7 @@ def test_the_account_switcher_lists_only_the_users_own_accounts(owner_client, ow
 
 
 def test_the_members_page_lists_only_members_of_the_current_account(owner_client, owner, stranger):
-    response = owner_client.get(reverse("portal:members"))
+    response = owner_client.get(reverse("accounts:members"))
     assert owner.user.email.encode() in response.content
     assert stranger.user.email.encode() not in response.content
 
@@ -88,27 +88,27 @@ def test_a_user_without_an_account_is_sent_to_the_no_account_page(client, db):
 
     client.force_login(UserFactory())
     response = client.get(reverse("portal:dashboard"))
-    assert response.url == reverse("portal:no-account")
+    assert response.url == reverse("accounts:no-account")
 
 
 def test_signed_out_visitors_see_the_landing_page_and_are_sent_to_sign_in_from_the_dashboard(client):
     assert b"Create a publisher account" in client.get("/").content
     response = client.get(reverse("portal:dashboard"))
-    assert response.url.startswith(reverse("portal:sign-in"))
+    assert response.url.startswith(reverse("accounts:sign-in"))
 
 
 def test_repeated_failed_sign_ins_are_locked_out(client, owner, settings):
     settings.AXES_FAILURE_LIMIT = 3
     for _attempt in range(3):
-        client.post(reverse("portal:sign-in"), {"username": owner.user.email, "password": "wrong"})
-    response = client.post(reverse("portal:sign-in"), {"username": owner.user.email, "password": PASSWORD})
+        client.post(reverse("accounts:sign-in"), {"username": owner.user.email, "password": "wrong"})
+    response = client.post(reverse("accounts:sign-in"), {"username": owner.user.email, "password": PASSWORD})
     assert response.status_code == 429
     assert b"Too many failed sign-in attempts" in response.content
 
 
 def test_signing_in_with_the_right_password_opens_the_dashboard(client, owner):
     response = client.post(
-        reverse("portal:sign-in"), {"username": owner.user.email.upper(), "password": PASSWORD}, follow=True
+        reverse("accounts:sign-in"), {"username": owner.user.email.upper(), "password": PASSWORD}, follow=True
     )
     assert response.resolver_match.url_name == "dashboard"
     assert response.context["current_membership"] == owner
@@ -118,5 +118,5 @@ def test_signing_in_without_a_publisher_account_opens_the_marketplace(client, db
     from tests.factories import UserFactory
 
     user = UserFactory()
-    response = client.post(reverse("portal:sign-in"), {"username": user.email, "password": PASSWORD})
+    response = client.post(reverse("accounts:sign-in"), {"username": user.email, "password": PASSWORD})
     assert response.url == reverse("storefront:catalogue")

@@ -2,10 +2,10 @@
 
 import pytest
 
-from certification.models import OutboxMessage
-from certification.tasks import outbox_deliver
-from portal.models import Membership
-from portal.services import member_invite
+from accounts.models import Membership
+from accounts.services import member_invite
+from outbox.models import OutboxMessage
+from outbox.tasks import outbox_deliver
 from tests.factories import MembershipFactory
 
 
@@ -45,7 +45,7 @@ def test_an_unreachable_smtp_server_leaves_the_message_pending_with_the_error(se
     owner = MembershipFactory(role=Membership.Role.OWNER)
     member_invite(by=owner, email="nobody@example.com", role=Membership.Role.DEVELOPER)
     message = OutboxMessage.objects.get()
-    from certification.outbox import outbox_deliver_email
+    from outbox.services import outbox_deliver_email
 
     with pytest.raises(ConnectionRefusedError):
         outbox_deliver_email(message_id=message.pk)

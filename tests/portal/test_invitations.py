@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from certification.models import OutboxMessage
-from portal.models import Invitation, Membership
-from portal.services import invitation_accept, member_invite
+from accounts.models import Invitation, Membership
+from accounts.services import invitation_accept, member_invite
+from outbox.models import OutboxMessage
 from tests.factories import InvitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_a_developer_cannot_invite(developer):
 
 def test_inviting_an_existing_member_is_refused_on_the_email_field(owner_client, owner, developer):
     response = owner_client.post(
-        reverse("portal:members"), {"email": developer.user.email, "role": Membership.Role.DEVELOPER}
+        reverse("accounts:members"), {"email": developer.user.email, "role": Membership.Role.DEVELOPER}
     )
     assert response.status_code == 200
     assert "already a member" in str(response.context["form"].errors["email"])
@@ -61,7 +61,7 @@ def test_an_invitation_cannot_be_used_twice(owner):
 def test_signing_up_from_an_invitation_joins_the_inviting_account_without_creating_one(client, owner):
     invitation = InvitationFactory(account=owner.account, role=Membership.Role.DEVELOPER)
     response = client.post(
-        reverse("portal:sign-up") + f"?invite={invitation.token}",
+        reverse("accounts:sign-up") + f"?invite={invitation.token}",
         {"full_name": "Ivy Invitee", "password": "a-Strong-test-passw0rd", "invite": invitation.token},
     )
     assert response.status_code == 302

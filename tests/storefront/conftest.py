@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.models import CustomerProfile, CustomerSubscription
+from storefront.models import CustomerProfile, CustomerSubscription
 from tests.factories import UserFactory
 
 

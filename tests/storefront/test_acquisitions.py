@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from certification.models import OutboxMessage
-from portal.models import ContactRequest, Purchase
-from portal.storefront.services import contact_request_deliver, landing_page_url
+from outbox.models import OutboxMessage
+from storefront.models import ContactRequest, Purchase
+from storefront.services import contact_request_deliver, landing_page_url
 from tests.storefront.factories import APP_ID, CONTACT_ME, SUBSCRIPTION, live_offer, stop_selling
 
 pytestmark = pytest.mark.django_db

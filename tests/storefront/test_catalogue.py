@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from offers.models import Offer, OfferPage
-from portal.models import CatalogueEntry
-from portal.storefront.selectors import catalogue_search
-from portal.storefront.services import catalogue_sync
+from storefront.models import CatalogueEntry
+from storefront.selectors import catalogue_search
+from storefront.services import catalogue_sync
 from tests.storefront.factories import live_offer, new_offer, preview_offer, snapshot_data, snapshot_store, stop_selling
 
 pytestmark = pytest.mark.django_db

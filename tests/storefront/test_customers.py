@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from portal.models import CustomerProfile, Membership
-from portal.storefront.selectors import customer_subscription_ids, customer_tenant_id
+from accounts.models import Membership
+from storefront.models import CustomerProfile
+from storefront.selectors import customer_subscription_ids, customer_tenant_id
 from tests.factories import PASSWORD
 from tests.storefront.factories import SUBSCRIPTION, TENANT_ID
 

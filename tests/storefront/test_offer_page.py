@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from offers.models import Plan
-from portal.models import Purchase
+from storefront.models import Purchase
 from tests.storefront.factories import (
     CONTACT_ME,
     TENANT_ID,

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from certification.previews import preview_links
-from portal.models import CustomerProfile, CustomerSubscription, Purchase
-from portal.storefront import preview_audience_admits
-from portal.storefront.selectors import customer_subscription_ids
+from storefront.audience import preview_audience_admits
+from storefront.models import CustomerProfile, CustomerSubscription, Purchase
+from storefront.selectors import customer_subscription_ids
 from tests.factories import MembershipFactory, UserFactory
 from tests.storefront.factories import SUBSCRIPTION, live_offer, preview_offer
 
@@ -124,7 +124,7 @@ def test_the_audience_member_makes_a_test_purchase_and_others_cannot(client):
 
 
 def test_the_hide_key_travels_with_the_preview_contact_request(client):
-    from portal.models import ContactRequest
+    from storefront.models import ContactRequest
 
     offer = preview_offer(offer_type="consulting", name="Data Migration: 3-Wk Assessment", hide_key="Secret42")
     contact = preview_path(offer) + "contact/"

@@ -7,7 +7,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Membership, PublisherAccount
+from accounts.models import Membership, PublisherAccount
+from certification.catalogue import catalogue_seed
+from certification.demo import demo_pipeline_load
+from certification.models import Policy, PolicySection
+from certification.operations import staff_groups_ensure
+from offers.demo import demo_offers_load
+from offers.samples.misc import page_data
+from storefront.services import customer_profile_ensure, customer_profile_update
 
 User = get_user_model()
 
@@ -26,10 +33,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        from certification.catalogue import catalogue_seed
-        from certification.models import Policy, PolicySection
-        from certification.operations import staff_groups_ensure
-
         catalogue_seed(PolicySection, Policy)  # the migration seeds them; a flushed database has none
         staff_groups_ensure()
         # Demo accounts are found by partner ID, which sign-up never sets (names are not unique).
@@ -78,9 +81,6 @@ class Command(BaseCommand):
 
     def _owner_in_preview_audiences(self, owner):
         """Register the Azure subscriptions of the demo previews to the Owner, so the preview links open."""
-        from offers.samples.misc import page_data
-        from portal.storefront.services import customer_profile_ensure, customer_profile_update
-
         subscriptions = set()
         for offer_type in ("azure_application", "azure_vm"):
             data, _files = page_data(offer_type, "preview_audience")
@@ -91,10 +91,10 @@ class Command(BaseCommand):
         )
 
     def _load_app_demo_data(self, account):
-        """Let later layers add their demo data (offers, submissions) for the demo account."""
-        from django.apps import apps
-
-        for config in apps.get_app_configs():
-            loader = getattr(config, "load_demo_data", None)
-            if loader is not None:
-                loader(account)
+        """Create the demo offers for the account's Owner, then move them through the pipeline to every status."""
+        owner = Membership.objects.filter(account=account, role=Membership.Role.OWNER).select_related("user").first()
+        reviewer = User.objects.filter(email="reviewer@portal.example").first()
+        if owner is None or reviewer is None:
+            return
+        demo_offers_load(owner)
+        demo_pipeline_load(owner, reviewer)

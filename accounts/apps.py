@@ -1,0 +1,9 @@
+"""App configuration for publisher accounts."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Publisher accounts")

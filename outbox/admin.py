@@ -1,0 +1,36 @@
+"""The outbox in admin: every email and lead, and sending failed ones again."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from outbox.models import OutboxMessage
+from outbox.services import OutboxRefused, outbox_send_again
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["key", "channel", "subject", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["channel", "state"]
+    search_fields = ["key", "subject"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(permissions=["change"], description=gettext_lazy("Send selected emails again (failed or pending)"))
+    def send_again(self, request, queryset):
+        count = 0
+        for message_id in queryset.values_list("pk", flat=True):
+            try:
+                outbox_send_again(message_id=message_id, by=request.user)
+            except OutboxRefused as refused:
+                self.message_user(request, refused.message, messages.WARNING)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, _("Queued %(n)d email(s) for delivery.") % {"n": count}, messages.SUCCESS)

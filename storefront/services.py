@@ -1,0 +1,362 @@
+"""Services of the storefront: customers, purchases and their landing tokens, contact requests, search rows."""
+
+import secrets
+import uuid
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from offers.leads import lead_payload
+from offers.models import Offer, OfferSnapshot
+from outbox.services import outbox_lead
+from storefront.listing import (
+    ActionKind,
+    listing_action,
+    listing_categories,
+    listing_keywords,
+    listing_plans,
+    price_label,
+    snapshot_pages,
+)
+from storefront.models import CatalogueEntry, ContactRequest, CustomerProfile, CustomerSubscription, Purchase
+from storefront.selectors import customer_subscription_ids, customer_tenant_id, plan_statuses
+from storefront.tasks import contact_request_deliver as deliver_task
+
+User = get_user_model()
+
+LANDING_SALT = "storefront.landing"
+LANDING_TOKEN_MAX_AGE = 24 * 60 * 60  # seconds a landing token stays valid, as in the real marketplace
+AZURE_OFFER_TYPES = ("azure_application", "azure_vm")
+
+
+class AcquisitionRefused(Exception):
+    """A purchase or contact request that the listing does not allow; nothing was recorded."""
+
+
+class ResolveRefused(Exception):
+    """A landing token the resolve API does not accept; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+# -- customers ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def customer_sign_up(*, email: str, password: str, full_name: str = "", company: str = "") -> CustomerProfile:
+    """Create a user who is a marketplace customer (not a member of any publisher account)."""
+    first, _sep, last = full_name.strip().partition(" ")
+    email = email.strip().lower()
+    user = User.objects.create_user(username=email, email=email, password=password, first_name=first, last_name=last)
+    return CustomerProfile.objects.create(user=user, company=company)
+
+
+def customer_profile_ensure(user) -> CustomerProfile:
+    """Return the user's customer profile, creating it: any user, publisher or not, can become a customer."""
+    profile, _created = CustomerProfile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def customer_profile_update(*, user, company: str, tenant_id: str, subscription_ids: list[str]) -> CustomerProfile:
+    """Save the customer's company, Entra tenant ID and the exact set of their Azure subscription IDs."""
+    profile = customer_profile_ensure(user)
+    profile.company = company
+    profile.tenant_id = (tenant_id or "").lower()
+    profile.save(update_fields=["company", "tenant_id"])
+    wanted = {s.lower() for s in subscription_ids}
+    profile.subscriptions.exclude(subscription_id__in=wanted).delete()
+    have = set(profile.subscriptions.values_list("subscription_id", flat=True))
+    CustomerSubscription.objects.bulk_create(
+        CustomerSubscription(profile=profile, subscription_id=s) for s in sorted(wanted - have)
+    )
+    return profile
+
+
+# -- acquisitions -----------------------------------------------------------------------------------------------
+
+
+def _ensure_on_sale(offer: Offer, snapshot: OfferSnapshot, *, preview: bool) -> None:
+    """Refuse an acquisition from a snapshot that is no longer what the storefront shows."""
+    if preview:
+        if offer.preview_snapshot_id != snapshot.pk:
+            raise AcquisitionRefused(_("This preview has been replaced; open the new preview link."))
+        return
+    if not offer.listed or offer.live_snapshot_id != snapshot.pk:
+        raise AcquisitionRefused(_("This offer is no longer available in the marketplace."))
+    if offer.status == Offer.Status.PENDING_STOP_SELL:
+        raise AcquisitionRefused(_("This offer is being removed from the marketplace and can no longer be acquired."))
+
+
+@transaction.atomic
+def purchase_create(
+    *,
+    offer_id: int,
+    snapshot: OfferSnapshot,
+    plan_id: str,
+    customer,
+    term: str = "",
+    azure_subscription_id: str = "",
+    preview: bool = False,
+) -> Purchase:
+    """Buy a plan of the listing shown from ``snapshot``; a preview purchase is a test acquisition."""
+    offer = Offer.objects.select_for_update().get(pk=offer_id)
+    _ensure_on_sale(offer, snapshot, preview=preview)
+    data = snapshot.data
+    if listing_action(data).kind != ActionKind.BUY:
+        raise AcquisitionRefused(_("This offer is not sold through the marketplace."))
+    subscriptions = customer_subscription_ids(customer)
+    tenant_id = customer_tenant_id(customer)
+    plans = listing_plans(
+        data, statuses=plan_statuses(offer), preview=preview, tenant_id=tenant_id, subscription_ids=subscriptions
+    )
+    plan = next((p for p in plans if p.plan_id == plan_id), None)
+    if plan is None:
+        raise AcquisitionRefused(_("This plan is not available."))
+    chosen = next((t for t in plan.terms if t[0] == term), None) if term else (plan.terms[0] if plan.terms else None)
+    if chosen is None:
+        raise AcquisitionRefused(_("Choose one of the plan's billing terms."))
+    azure_subscription_id = (azure_subscription_id or "").lower()
+    if azure_subscription_id and azure_subscription_id not in subscriptions:
+        raise AcquisitionRefused(_("Choose one of the Azure subscriptions you registered."))
+    if not azure_subscription_id and offer.offer_type in AZURE_OFFER_TYPES:
+        raise AcquisitionRefused(_("Choose the Azure subscription to deploy into."))
+    listing = snapshot_pages(data).get("offer_listing") or {}
+    customer_profile_ensure(customer)
+    return Purchase.objects.create(
+        offer=offer,
+        snapshot=snapshot,
+        offer_name=(listing.get("name") or offer.alias)[:200],
+        plan_id=plan.plan_id,
+        plan_name=plan.name[:200],
+        billing_term=chosen[0],
+        price=chosen[2],
+        customer=customer,
+        customer_email=customer.email,
+        azure_subscription_id=azure_subscription_id,
+        tenant_id=tenant_id,
+        preview=preview,
+    )
+
+
+def landing_token(purchase: Purchase) -> str:
+    """Return a signed landing token of the purchase (valid 24 hours, and only until it is resolved)."""
+    return signing.dumps({"p": purchase.pk, "t": purchase.landing_token}, salt=LANDING_SALT, compress=True)
+
+
+def landing_page_url(purchase: Purchase, *, with_token: bool = True) -> str:
+    """Return the publisher's landing page for the purchase, with a fresh ``?token=`` while unresolved."""
+    technical = snapshot_pages(purchase.snapshot.data).get("technical_configuration") or {}
+    url = technical.get("landing_page_url") or ""
+    if not url or not with_token or purchase.resolved_at is not None:
+        return url
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "token"]
+    query.append(("token", landing_token(purchase)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+@transaction.atomic
+def purchase_resolve(*, token: str, app_id: str) -> Purchase:
+    """Resolve a landing token for the publisher's Entra application: return the purchase, mark the token used.
+
+    The token must carry a valid signature, be at most 24 hours old and unused, and the application ID must
+    be the one the purchased snapshot's technical configuration registers.
+    """
+    try:
+        claims = signing.loads(token or "", salt=LANDING_SALT, max_age=LANDING_TOKEN_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise ResolveRefused(400, "token_expired", _("The token has expired.")) from error
+    except signing.BadSignature as error:
+        raise ResolveRefused(400, "invalid_token", _("The token is not valid.")) from error
+    purchase = (
+        Purchase.objects.select_for_update(of=("self",))
+        .select_related("snapshot", "offer__account")
+        .filter(pk=claims.get("p") if isinstance(claims, dict) else None)
+        .first()
+    )
+    if purchase is None or not secrets.compare_digest(str(claims.get("t", "")), purchase.landing_token):
+        raise ResolveRefused(400, "invalid_token", _("The token is not valid."))
+    technical = snapshot_pages(purchase.snapshot.data).get("technical_configuration") or {}
+    expected = str(technical.get("app_id") or "").lower()
+    if not expected or not secrets.compare_digest((app_id or "").strip().lower(), expected):
+        raise ResolveRefused(403, "forbidden", _("This application may not resolve tokens of this offer."))
+    if purchase.resolved_at is not None:
+        raise ResolveRefused(409, "token_used", _("The token was already resolved."))
+    purchase.resolved_at = timezone.now()
+    purchase.save(update_fields=["resolved_at"])
+    return purchase
+
+
+def purchase_resolution(purchase: Purchase) -> dict:
+    """Return the resolve API's JSON document of a purchase."""
+    subscription = {
+        "id": str(purchase.subscription_id),
+        "name": f"{purchase.offer_name} · {purchase.plan_name}",
+        "publisherId": purchase.offer.account.partner_id or str(purchase.offer.account_id),
+        "offerId": purchase.offer.offer_id,
+        "planId": purchase.plan_id,
+        "term": purchase.billing_term,
+        "price": str(purchase.price) if purchase.price is not None else None,
+        "azureSubscriptionId": purchase.azure_subscription_id or None,
+        "beneficiary": {"emailId": purchase.customer_email, "tenantId": purchase.tenant_id or None},
+        "purchaser": {"emailId": purchase.customer_email, "tenantId": purchase.tenant_id or None},
+        "isTest": purchase.preview,
+        "created": purchase.created_at.isoformat(),
+    }
+    return {
+        "id": str(purchase.subscription_id),
+        "subscriptionName": subscription["name"],
+        "offerId": purchase.offer.offer_id,
+        "planId": purchase.plan_id,
+        "customerEmail": purchase.customer_email,
+        "isTest": purchase.preview,
+        "subscription": subscription,
+    }
+
+
+# -- contact requests (leads) ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_request_create(
+    *, offer_id: int, snapshot: OfferSnapshot, customer, data: dict, preview: bool = False
+) -> ContactRequest:
+    """Record a Contact me request and deliver it as a lead on a worker once the transaction commits."""
+    offer = Offer.objects.select_for_update().get(pk=offer_id)
+    _ensure_on_sale(offer, snapshot, preview=preview)
+    if listing_action(snapshot.data).kind != ActionKind.CONTACT:
+        raise AcquisitionRefused(_("This offer does not take contact requests."))
+    lead_id = f"{'PREVIEW_' if preview else ''}LEAD_{uuid.uuid4().hex}"
+    request = ContactRequest.objects.create(
+        lead_id=lead_id,
+        offer=offer,
+        snapshot=snapshot,
+        customer=customer if customer is not None and customer.is_authenticated else None,
+        name=data["name"],
+        email=data["email"],
+        company=data.get("company") or "",
+        phone=data.get("phone") or "",
+        country=data.get("country") or "",
+        message=data.get("message") or "",
+        preview=preview,
+        outbox_key=f"storefront:lead:{lead_id}",
+    )
+    transaction.on_commit(lambda: _enqueue_lead(request.pk))
+    return request
+
+
+def _enqueue_lead(contact_request_id: int) -> None:
+
+    deliver_task.delay(contact_request_id=contact_request_id)
+
+
+def contact_request_deliver(*, contact_request_id: int):
+    """Deliver the request's lead to the destination its snapshot's Offer setup names, once per outbox key."""
+
+    request = ContactRequest.objects.select_related("offer__account", "snapshot").get(pk=contact_request_id)
+    setup = snapshot_pages(request.snapshot.data).get("offer_setup") or {}
+    customer = {"name": request.name, "email": request.email, "company": request.company}
+    if request.phone:
+        customer["phone"] = request.phone
+    if request.country:
+        customer["country"] = request.country
+    payload = lead_payload(request.offer, lead_id=request.lead_id, customer=customer, description=request.message)
+    payload.update(createdAt=request.created_at.isoformat(), source="marketplace", preview=request.preview)
+    return outbox_lead(request.outbox_key, setup, payload)
+
+
+# -- the catalogue's search rows ----------------------------------------------------------------------------------
+
+
+def catalogue_entry_values(offer: Offer, snapshot: OfferSnapshot) -> dict:
+    """Return the search row of an offer's live snapshot: what the catalogue filters, searches and shows."""
+    data = snapshot.data
+    listing = snapshot_pages(data).get("offer_listing") or {}
+    name = listing.get("name") or offer.alias
+    summary = listing.get("search_results_summary") or ""
+    words = [name, summary, *listing_keywords(listing)]
+    logo = listing.get("large_logo")
+    return {
+        "snapshot": snapshot,
+        "offer_type": offer.offer_type,
+        "name": name[:200],
+        "summary": summary[:300],
+        "publisher": offer.account.name[:200],
+        "search_text": " ".join(words).lower(),
+        "categories": "|" + "|".join(listing_categories(data)) + "|",
+        "storefronts": "|" + "|".join(data.get("storefronts") or []) + "|",
+        "logo": str(logo) if isinstance(logo, int) and not isinstance(logo, bool) else "",
+        "price_label": price_label(data)[:100],
+        "published_at": offer.updated_at or timezone.now(),
+        "listed": True,
+    }
+
+
+CATALOGUE_FIELDS = [
+    "snapshot",
+    "offer_type",
+    "name",
+    "summary",
+    "publisher",
+    "search_text",
+    "categories",
+    "storefronts",
+    "logo",
+    "price_label",
+    "published_at",
+    "listed",
+]
+
+# An offer's listing changes only with a save of the offer (Final publish sets the live snapshot, stop sell
+# completion sets delisted_at), which moves Offer.updated_at. While the newest change is younger than this,
+# every visit checks every row, so a transaction that commits late is never missed.
+CATALOGUE_SETTLE_SECONDS = 120
+_synced_through: list = [None]  # per process: the newest Offer.updated_at a settled full check has seen
+
+
+def catalogue_sync(*, force: bool = False) -> int:
+    """Bring the search rows in line with the offers' live snapshots; return how many rows were written.
+
+    One indexed query when no offer changed since the last settled check; otherwise a full check in a fixed
+    number of queries, whatever the number of offers.
+    """
+    latest = Offer.objects.aggregate(latest=Max("updated_at"))["latest"]
+    settled = latest is None or latest < timezone.now() - timedelta(seconds=CATALOGUE_SETTLE_SECONDS)
+    if settled and not force and _synced_through[0] == latest:
+        return 0
+    written = catalogue_sync_all()
+    if settled:
+        _synced_through[0] = latest
+    return written
+
+
+@transaction.atomic
+def catalogue_sync_all() -> int:
+    """Write the rows of listed offers that are missing or behind; unlist the rows of offers no longer listed."""
+    current = CatalogueEntry.objects.filter(offer=OuterRef("pk"), snapshot=OuterRef("live_snapshot"), listed=True)
+    stale = list(
+        Offer.objects.filter(live_snapshot__isnull=False, delisted_at__isnull=True)
+        .filter(~Exists(current))
+        .select_related("live_snapshot", "account")
+        .order_by("pk")
+    )
+    if stale:
+        rows = [CatalogueEntry(offer=offer, **catalogue_entry_values(offer, offer.live_snapshot)) for offer in stale]
+        CatalogueEntry.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["offer"], update_fields=CATALOGUE_FIELDS
+        )
+    still_listed = Offer.objects.filter(
+        pk=OuterRef("offer_id"), live_snapshot=OuterRef("snapshot"), delisted_at__isnull=True
+    )
+    CatalogueEntry.objects.filter(listed=True).filter(~Exists(still_listed)).update(listed=False)
+    return len(stale)
