@@ -1,4 +1,4 @@
-"""Outgoing HTTPS requests to publishers' endpoints: https only, short timeouts, no private addresses."""
+"""Outgoing HTTPS requests to publishers' endpoints: https only, short timeouts, the private-address policy."""
 
 import ipaddress
 import socket
@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from outbox.addresses import address_problem, host_problem
 
 
 class OutboundRefused(Exception):
@@ -21,22 +23,21 @@ class OutboundResult:
     detail: str
 
 
-def _allowed_private(address) -> bool:
-    return any(address in ipaddress.ip_network(net) for net in settings.OUTBOUND_ALLOWED_PRIVATE_NETWORKS)
-
-
 def outbound_check_url(url: str) -> None:
-    """Refuse a URL that is not https or whose host resolves to a private, loopback or link-local address."""
+    """Refuse a URL that is not https, or whose host is or resolves to an address the private-address policy
+    refuses (outbox.addresses)."""
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:
         raise OutboundRefused(_("Only https URLs are allowed: %(url)s") % {"url": url})
+    if host_problem(parts.hostname, allow_configured=True):
+        raise OutboundRefused(_("%(host)s is a private or reserved address.") % {"host": parts.hostname})
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
     except socket.gaierror as error:
         raise OutboundRefused(_("The host %(host)s could not be resolved.") % {"host": parts.hostname}) from error
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
-        if not address.is_global and not _allowed_private(address):
+        if address_problem(address, allow_configured=True):
             raise OutboundRefused(
                 _("%(host)s points to a private or reserved address (%(address)s).")
                 % {"host": parts.hostname, "address": address}

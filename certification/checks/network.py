@@ -1,14 +1,11 @@
 """Network destinations in the configuration and the packages: https only, no private or reserved hosts."""
 
-import ipaddress
 import re
-import socket
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from certification.checks.archives import (
@@ -19,6 +16,7 @@ from certification.checks.archives import (
     snapshot_file_read,
 )
 from certification.checks.base import Finding, StepContext
+from outbox.addresses import METADATA, PRIVATE, host_problem
 
 POLICY = "100.11"
 INSECURE_SCHEMES = {"http", "ftp", "ws", "telnet", "tftp", "ldap", "gopher"}
@@ -29,12 +27,6 @@ _BARE = re.compile(
     r"|(?<![\w.:])(?P<metadata>169\.254\.169\.254|100\.100\.100\.200|fd00:ec2::254)(?![\w.])",
     re.I,
 )
-_HOSTNAME = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*")
-_NUMERIC_IPV4 = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}")
-METADATA_ADDRESSES = {ipaddress.ip_address(a) for a in ("169.254.169.254", "100.100.100.200", "fd00:ec2::254")}
-METADATA_HOSTS = {"metadata.google.internal", "metadata.azure.internal", "metadata"}
-PRIVATE_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
-PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa", ".intranet", ".lan")
 # Identifiers that look like URLs but are never fetched (XML namespaces, JSON Schema ids).
 NAMESPACE_HOSTS = {
     "www.w3.org",
@@ -81,52 +73,6 @@ def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _ip_literal(host: str):
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        if not _NUMERIC_IPV4.fullmatch(host):
-            return None
-        try:  # the forms browsers and libc also accept: 2130706433, 0x7f.1, 127.1
-            address = ipaddress.ip_address(socket.inet_aton(host))
-        except OSError:
-            return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        return address.ipv4_mapped
-    return address
-
-
-def _allowed(address) -> bool:
-    networks = getattr(settings, "OUTBOUND_ALLOWED_PRIVATE_NETWORKS", None) or []
-    return any(address in ipaddress.ip_network(net, strict=False) for net in networks)
-
-
-def host_problem(host: str, *, allow_configured: bool = False) -> str:
-    """Return why a host may not be a destination ("metadata" or "private"), or an empty string.
-
-    Decided on the literal alone, never by DNS, so the result is the same on every run. With
-    ``allow_configured``, the networks in settings.OUTBOUND_ALLOWED_PRIVATE_NETWORKS are allowed.
-    """
-    host = host.lower().rstrip(".")
-    address = _ip_literal(host)
-    if address is not None:
-        if address in METADATA_ADDRESSES:
-            return "metadata"
-        if address.is_global and not address.is_multicast:
-            return ""
-        return "" if allow_configured and _allowed(address) else "private"
-    if not _HOSTNAME.fullmatch(host):
-        return ""  # a template expression or placeholder, not a host name
-    if host in METADATA_HOSTS:
-        return "metadata"
-    if host in PRIVATE_NAMES or host.endswith(PRIVATE_SUFFIXES):
-        loopback = host in PRIVATE_NAMES or host.endswith(".localhost")
-        if allow_configured and loopback and _allowed(ipaddress.ip_address("127.0.0.1")):
-            return ""
-        return "private"
-    return "private" if "." not in host else ""
-
-
 def _findings_for(dest: Destination, where: str, page: str, field: str, *, allow_configured: bool) -> list[Finding]:
     findings = []
     if dest.scheme in INSECURE_SCHEMES and dest.host not in NAMESPACE_HOSTS:
@@ -141,12 +87,12 @@ def _findings_for(dest: Destination, where: str, page: str, field: str, *, allow
             )
         )
     problem = host_problem(dest.host, allow_configured=allow_configured) if dest.host else ""
-    if problem == "metadata":
+    if problem == METADATA:
         message = _(
             "%(where)s points to %(url)s, a cloud instance metadata endpoint. Remove it: offers may not reach "
             "the metadata service of the machines they run on."
         )
-    elif problem == "private":
+    elif problem == PRIVATE:
         message = _(
             "%(where)s points to %(url)s, a private, loopback, link-local or reserved address that customers "
             "cannot reach. Use a public https address instead."

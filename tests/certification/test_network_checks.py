@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from certification.checks.network import check_network_destinations, host_problem
+from certification.checks.network import check_network_destinations
 from offers.samples.plans import MAIN_TEMPLATE
 from tests.certification.test_technical_checks import app_package, azure_app_snapshot, technical_context, zip_bytes
 
@@ -134,21 +134,3 @@ def test_schema_and_namespace_identifiers_are_not_destinations(owner):
     }
     snapshot = azure_app_snapshot(owner, app_package(**members))
     assert check_network_destinations(technical_context(snapshot)) == []
-
-
-@pytest.mark.parametrize(
-    ("host", "problem"),
-    [
-        ("8.8.8.8", ""),
-        ("contoso.example", ""),
-        ("100.64.0.1", "private"),
-        ("0x7f.1", "private"),
-        ("::ffff:10.0.0.1", "private"),
-        ("224.0.0.251", "private"),
-        ("intranet", "private"),
-        ("metadata.google.internal", "metadata"),
-        ("fd00:ec2::254", "metadata"),
-    ],
-)
-def test_hosts_are_judged_on_their_literal_alone(host, problem):
-    assert host_problem(host) == problem
