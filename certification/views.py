@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import member_required
 from certification import selectors
 from certification.models import Submission
 from certification.notifications import findings_for_report, location_labels
@@ -25,7 +26,7 @@ from offers.pages import OfferState
 from offers.selectors import offer_get
 from offers.services import notes_save
 from offers.snapshots import snapshot_build, snapshot_compare
-from offers.views import member_required, offer_context
+from offers.views import offer_context
 
 
 def _overview_context(offer: Offer) -> dict:
