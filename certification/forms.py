@@ -42,9 +42,19 @@ class CitationForm(forms.Form):
 
 
 class BaseCitationFormSet(BaseFormSet):
-    def __init__(self, *args, places=(), **kwargs):
+    """The policy citations of a decision; ``required`` when the reviewer rejects."""
+
+    def __init__(self, *args, places=(), required=False, **kwargs):
         self.places = [("", _("Where the policy usually applies")), *places]
+        self.required = required
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return  # each row's own errors say it better
+        if self.required and not self.citations():
+            raise ValidationError(_("Cite at least one policy, with review notes, to reject."))
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -96,20 +106,19 @@ class ReviewDecision:
 
     def __init__(self, data=None, *, places=()):
         self.form = DecisionForm(data, prefix="decision")
-        self.citations_formset = CitationFormSet(data, prefix="citations", places=places)
+        rejecting = self.form.is_bound and self.form.is_valid() and self.decision == DecisionForm.REJECT
+        self.citations_formset = CitationFormSet(data, prefix="citations", places=places, required=rejecting)
 
     def is_valid(self) -> bool:
-        valid = self.form.is_valid() & self.citations_formset.is_valid()
-        if valid and self.decision == DecisionForm.REJECT and not self.citations():
-            self.citations_formset._non_form_errors = self.citations_formset.error_class(
-                [_("Cite at least one policy, with review notes, to reject.")], error_class="nonform"
-            )
-            return False
-        return valid
+        return self.form.is_valid() & self.citations_formset.is_valid()  # both, so that every error shows
 
     @property
     def decision(self) -> str:
         return self.form.cleaned_data["decision"]
+
+    @property
+    def approves(self) -> bool:
+        return self.decision == DecisionForm.APPROVE
 
     @property
     def internal_comment(self) -> str:
@@ -119,7 +128,5 @@ class ReviewDecision:
         return self.citations_formset.citations()
 
     def add_service_error(self, error: ValidationError) -> None:
-        """Show an error the review service raised next to the part of the form it concerns."""
-        self.citations_formset._non_form_errors = self.citations_formset.error_class(
-            error.messages, error_class="nonform"
-        )
+        """Show an error the review service raised (about the decision or its citations) with the citations."""
+        self.form.add_error(None, error.messages)

@@ -103,7 +103,13 @@ class Submission(FSMModelMixin, models.Model):
         """A step failed or a reviewer rejected (sets finished_at)."""
         self.finished_at = when
 
-    @transition(field=state, source=CANCELLABLE, target=State.CANCELLED)
+    @transition(
+        field=state,
+        source=CANCELLABLE,
+        target=State.CANCELLED,
+        # django-fsm-2's admin offers this one transition; the submission admin runs the operator service for it.
+        custom={"admin": True, "label": _("Cancel publishing")},
+    )
     def cancel(self, when):
         """The publisher cancelled before sign-off (sets finished_at)."""
         self.finished_at = when
@@ -225,6 +231,10 @@ class Finding(models.Model):
     @property
     def blocking(self) -> bool:
         return self.severity == "critical"
+
+    @property
+    def is_automated(self) -> bool:
+        return self.source == self.Source.AUTOMATED
 
 
 class ReviewItem(models.Model):

@@ -3,13 +3,8 @@
 from django.contrib import admin
 
 from certification import operations
-
-# -- Queue filters ------------------------------------------------------------------------------------------------
 from certification.admin.inlines import ReadOnlyInline
-from certification.models import (
-    Policy,
-    PolicySection,
-)
+from certification.models import Policy, PolicySection
 
 
 class PolicyInline(ReadOnlyInline):
@@ -49,6 +44,3 @@ class PolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         operations.policy_save(policy=obj, by=request.user)
-
-
-# -- The outbox: what was sent, what failed, and sending a failed email again --------------------------------------

@@ -1,12 +1,10 @@
-"""List filters of the reviewer queues."""
+"""List filters of the reviewer queues and of the list of every review item."""
 
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from certification import reviews
-
-# -- Queue filters ------------------------------------------------------------------------------------------------
 
 
 class ClaimFilter(admin.SimpleListFilter):
@@ -46,4 +44,16 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-# -- Working an item: the page a reviewer reads and decides on -------------------------------------------------------
+class AutoApprovedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("decided by")
+    parameter_name = "decided"
+
+    def lookups(self, request, model_admin):
+        return [("rule", gettext_lazy("A rule (automatic)")), ("reviewer", gettext_lazy("A reviewer"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "rule":
+            return queryset.exclude(auto_rule="")
+        if self.value() == "reviewer":
+            return queryset.filter(decided_by__isnull=False)
+        return queryset

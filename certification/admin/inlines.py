@@ -2,8 +2,6 @@
 
 from django.contrib import admin
 
-# -- Queue filters ------------------------------------------------------------------------------------------------
-
 
 class ReadOnlyInline(admin.TabularInline):
     extra = 0

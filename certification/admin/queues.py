@@ -8,14 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification import reviews
-
-# -- Queue filters ------------------------------------------------------------------------------------------------
-from certification.admin.filters import ClaimFilter, OverdueFilter
+from certification.admin.filters import AutoApprovedFilter, ClaimFilter, OverdueFilter
 from certification.admin.review_page import ReviewItemPageMixin
-from certification.models import (
-    REVIEW_QUEUE_MODELS,
-    ReviewItem,
-)
+from certification.models import REVIEW_QUEUE_MODELS, ReviewItem
 
 
 class ReviewQueueAdmin(ReviewItemPageMixin, admin.ModelAdmin):
@@ -38,18 +33,6 @@ class ReviewQueueAdmin(ReviewItemPageMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         title = str(self.opts.verbose_name_plural).capitalize()
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
-
-    def get_model_perms(self, request):
-        perms = super().get_model_perms(request)
-        if perms.get("view"):
-            counts = getattr(request, "_review_open_counts", None)
-            if counts is None:
-                counts = request._review_open_counts = reviews.review_open_counts()
-            perms["open_count"] = str(counts[self.model.LEVEL])  # a string: admin treats True in perms as access
-        return perms
-
-    def has_claim_permission(self, request):
-        return request.user.has_perm(f"{self.opts.app_label}.claim_{self.opts.model_name}")
 
     @admin.display(description=gettext_lazy("offer"), ordering="submission__offer__alias")
     def offer_column(self, item):
@@ -119,23 +102,8 @@ class ReviewQueueAdmin(ReviewItemPageMixin, admin.ModelAdmin):
             self.message_user(request, done % {"n": count}, messages.SUCCESS)
 
 
-for _queue in REVIEW_QUEUE_MODELS.values():  # one list, permission and count per level
+for _queue in REVIEW_QUEUE_MODELS.values():  # one list and permission per level; portal.admin_site counts them
     admin.site.register(_queue, ReviewQueueAdmin)
-
-
-class AutoApprovedFilter(admin.SimpleListFilter):
-    title = gettext_lazy("decided by")
-    parameter_name = "decided"
-
-    def lookups(self, request, model_admin):
-        return [("rule", gettext_lazy("A rule (automatic)")), ("reviewer", gettext_lazy("A reviewer"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "rule":
-            return queryset.exclude(auto_rule="")
-        if self.value() == "reviewer":
-            return queryset.filter(decided_by__isnull=False)
-        return queryset
 
 
 @admin.register(ReviewItem)

@@ -1,9 +1,9 @@
-"""The page of one review item: the dossier, claiming and the decision form."""
+"""The page of one review item (the dossier) and the small views that claim, release and decide it."""
 
 import mimetypes
 
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Subquery
@@ -12,33 +12,40 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from certification import reviews
 from certification.forms import ReviewDecision
-from certification.models import (
-    ReviewItem,
-)
+from certification.models import ReviewItem
 from offers.models import OfferSnapshot
-
-# -- Queue filters ------------------------------------------------------------------------------------------------
 
 
 class ReviewItemPageMixin:
-    """The change view of a review item: the dossier, claim and release, and the decision (queues only)."""
+    """A review item is read on its review page (``<id>/review/``); the change view only leads there.
+
+    The queues (``decides = True``) add the claim, release and decide views; the log of every item only shows.
+    """
 
     review_template = "admin/certification/review_item.html"
-    decides = False  # the queues decide; the log of all items only shows
+    decides = False
 
     def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/file/<str:file_id>/",
-                self.admin_site.admin_view(self.file_view),
-                name=f"{self.opts.app_label}_{self.opts.model_name}_file",
-            ),
-            *super().get_urls(),
+        urls = [
+            ("review/", self.review_view, "review"),
+            ("file/<str:file_id>/", self.file_view, "file"),
         ]
+        if self.decides:
+            urls += [
+                ("claim/", self.claim_view, "claim"),
+                ("release/", self.release_view, "release"),
+                ("decide/", self.decide_view, "decide"),
+            ]
+        return [
+            path(f"<path:object_id>/{route}", self.admin_site.admin_view(view), name=self._url_name(name))
+            for route, view, name in urls
+        ] + super().get_urls()
 
     def get_queryset(self, request):
         # A subquery, not a join: counting the queue then never touches the (large) snapshot rows.
@@ -56,13 +63,23 @@ class ReviewItemPageMixin:
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def _item(self, request, object_id) -> ReviewItem:
-        item = self.get_object(request, unquote(object_id))
-        if item is None:
-            raise Http404(_("This review item is not in the queue (it may have been decided)."))
-        if not self.has_view_permission(request, item):
-            raise PermissionDenied
-        return item
+    def has_claim_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.claim_{self.opts.model_name}")
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.decide_{self.opts.model_name}")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Lead to the review page: a review item is never edited, only read and decided."""
+        item = self._item(request, object_id)
+        return HttpResponseRedirect(self._url("review", item))
+
+    def review_view(self, request, object_id):
+        """Show the item's dossier; opening it keeps the reviewer's claim alive."""
+        item = self._item(request, object_id)
+        reviews.review_touch(item_id=item.pk, reviewer=request.user)
+        item.refresh_from_db(fields=["claimed_by", "claimed_at", "last_activity_at"])
+        return self._render(request, item, self._decision_form(item))
 
     def file_view(self, request, object_id, file_id):
         """Serve a file of the item's snapshot (logo, screenshot, document, package) to the reviewer."""
@@ -81,82 +98,86 @@ class ReviewItemPageMixin:
         response["Cache-Control"] = "private, max-age=300"
         return response
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        item = self._item(request, object_id)
-        if request.method == "POST":
-            return self._post(request, item)
-        reviews.review_touch(item_id=item.pk, reviewer=request.user)
-        item.refresh_from_db(fields=["claimed_by", "claimed_at", "last_activity_at"])
-        return self._render(request, item, self._decision_form(item))
+    @method_decorator(require_POST)
+    def claim_view(self, request, object_id):
+        """Claim the item for the reviewer, then show it again."""
+        item = self._item(request, object_id, permission=self.has_claim_permission)
+        try:
+            reviews.review_claim(item_id=item.pk, reviewer=request.user)
+        except reviews.ReviewRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+        else:
+            self.message_user(request, _("You claimed this item."), messages.SUCCESS)
+        return HttpResponseRedirect(self._url("review", item))
+
+    @method_decorator(require_POST)
+    def release_view(self, request, object_id):
+        """Give the item back to the queue, then show the queue."""
+        item = self._item(request, object_id, permission=self.has_claim_permission)
+        try:
+            reviews.review_release(item_id=item.pk, reviewer=request.user)
+        except reviews.ReviewRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return HttpResponseRedirect(self._url("review", item))
+        self.message_user(request, _("You released the item back to the queue."), messages.SUCCESS)
+        return HttpResponseRedirect(self._url("changelist"))
+
+    @method_decorator(require_POST)
+    def decide_view(self, request, object_id):
+        """Approve or reject the item the reviewer holds; an invalid decision shows the page again with errors."""
+        item = self._item(request, object_id, permission=self.has_decide_permission)
+        if not (item.claimed_by_id == request.user.pk and reviews.claim_active(item)):
+            self.message_user(request, _("Claim the item before you decide."), messages.ERROR)
+            return HttpResponseRedirect(self._url("review", item))
+        decision = self._decision_form(item, request.POST)
+        if not decision.is_valid():
+            return self._render(request, item, decision, status=400)
+        try:
+            reviews.review_decide(
+                item_id=item.pk,
+                decision=decision.decision,
+                by=request.user,
+                citations=decision.citations(),
+                internal_comment=decision.internal_comment,
+            )
+        except ValidationError as error:
+            decision.add_service_error(error)
+            return self._render(request, item, decision, status=400)
+        except (PermissionDenied, reviews.ReviewRefused) as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return HttpResponseRedirect(self._url("review", item))
+        if decision.approves:
+            done = _("Approved: the submission goes on to its next step.")
+        else:
+            done = _("Rejected: the offer is now Attention needed and the publisher gets the failure report.")
+        self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(self._url("changelist"))
+
+    def _item(self, request, object_id, permission=None) -> ReviewItem:
+        """Return the item, after the permission to view it (and ``permission``, if given) is checked."""
+        if not self.has_view_permission(request) or (permission and not permission(request)):
+            raise PermissionDenied
+        item = self.get_object(request, unquote(object_id))
+        if item is None:
+            raise Http404(_("This review item is not in the queue (it may have been decided)."))
+        return item
 
     def _decision_form(self, item, data=None) -> ReviewDecision:
         return ReviewDecision(data, places=reviews.citation_places(item.submission.snapshot.data))
 
-    def _post(self, request, item):
-        here = request.path
-        if not self.decides or item.state != ReviewItem.State.OPEN:
-            raise PermissionDenied
-        try:
-            if "_claim" in request.POST:
-                self._require(request, "claim")
-                reviews.review_claim(item_id=item.pk, reviewer=request.user)
-                self.message_user(request, _("You claimed this item."), messages.SUCCESS)
-                return HttpResponseRedirect(here)
-            if "_release" in request.POST:
-                self._require(request, "claim")
-                reviews.review_release(item_id=item.pk, reviewer=request.user)
-                self.message_user(request, _("You released the item back to the queue."), messages.SUCCESS)
-                return HttpResponseRedirect(self._changelist_url())
-            if "_decide" in request.POST:
-                return self._decide(request, item)
-        except reviews.ReviewRefused as refused:
-            self.message_user(request, str(refused), messages.ERROR)
-            return HttpResponseRedirect(here)
-        raise PermissionDenied
+    def _url_name(self, name: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{name}"
 
-    def _decide(self, request, item):
-        self._require(request, "decide")
-        if not (item.claimed_by_id == request.user.pk and reviews.claim_active(item)):
-            self.message_user(request, _("Claim the item before you decide."), messages.ERROR)
-            return HttpResponseRedirect(request.path)
-        decision = self._decision_form(item, request.POST)
-        if decision.is_valid():
-            try:
-                reviews.review_decide(
-                    item_id=item.pk,
-                    decision=decision.decision,
-                    by=request.user,
-                    citations=decision.citations(),
-                    internal_comment=decision.internal_comment,
-                )
-            except ValidationError as error:
-                decision.add_service_error(error)
-            except PermissionDenied as denied:
-                self.message_user(request, str(denied), messages.ERROR)
-                return HttpResponseRedirect(request.path)
-            else:
-                if decision.decision == "approve":
-                    done = _("Approved: the submission goes on to its next step.")
-                else:
-                    done = _("Rejected: the offer is now Attention needed and the publisher gets the failure report.")
-                self.message_user(request, done, messages.SUCCESS)
-                return HttpResponseRedirect(self._changelist_url())
-        return self._render(request, item, decision, status=400)
-
-    def _require(self, request, verb: str) -> None:
-        if not request.user.has_perm(f"{self.opts.app_label}.{verb}_{self.opts.model_name}"):
-            raise PermissionDenied
-
-    def _changelist_url(self) -> str:
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+    def _url(self, name: str, item=None, *more) -> str:
+        args = [quote(item.pk), *more] if item is not None else []
+        return reverse(f"admin:{self._url_name(name)}", args=args, current_app=self.admin_site.name)
 
     def _render(self, request, item, decision: ReviewDecision, status: int = 200):
         now = timezone.now()
-        file_url_name = f"admin:{self.opts.app_label}_{self.opts.model_name}_file"
         dossier = reviews.review_dossier(item)
 
         def file_url(file_id):
-            return reverse(file_url_name, args=[item.pk, file_id]) if file_id else ""
+            return self._url("file", item, file_id) if file_id else ""
 
         listing = dossier["listing"]
         listing["logo_url"] = file_url(listing["logo_id"])
@@ -166,11 +187,9 @@ class ReviewItemPageMixin:
             for row in page["rows"]:
                 if row["kind"] == "file":
                     row["url"] = file_url(row["file_id"])
+        is_open = item.state == ReviewItem.State.OPEN
+        decides = self.decides and is_open
         mine = item.claimed_by_id == request.user.pk and reviews.claim_active(item, now)
-        can = {
-            verb: request.user.has_perm(f"{self.opts.app_label}.{verb}_{self.opts.model_name}")
-            for verb in ("claim", "decide")
-        }
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -182,7 +201,7 @@ class ReviewItemPageMixin:
             "submission": item.submission,
             "offer": item.submission.offer,
             "dossier": dossier,
-            "decides": self.decides and item.state == ReviewItem.State.OPEN,
+            "decides": decides,
             "claim": {
                 "mine": mine,
                 "active": reviews.claim_active(item, now),
@@ -190,11 +209,14 @@ class ReviewItemPageMixin:
                 if item.claimed_by_id
                 else None,
             },
-            "can_claim": can["claim"],
-            "can_decide": can["decide"] and mine,
-            "overdue": item.state == ReviewItem.State.OPEN and item.due_at < now,
+            "can_claim": self.has_claim_permission(request),
+            "can_decide": self.has_decide_permission(request) and mine,
+            "overdue": is_open and item.due_at < now,
             "decision": decision,
             "has_view_permission": True,
-            "changelist_url": self._changelist_url(),
+            "changelist_url": self._url("changelist"),
+            "claim_url": self._url("claim", item) if decides else "",
+            "release_url": self._url("release", item) if decides else "",
+            "decide_url": self._url("decide", item) if decides else "",
         }
         return TemplateResponse(request, self.review_template, context, status=status)

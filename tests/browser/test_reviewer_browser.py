@@ -43,13 +43,13 @@ def _emails(sink, subject_start: str, count: int = 1) -> list:
     return _wait_for(arrived, f"{count} email(s) '{subject_start}…'")
 
 
-def _admin_sign_in(page, base_url: str, user) -> None:
+def _admin_sign_in(page, base_url: str, user, landmark: str = "Content review queue") -> None:
     page.context.clear_cookies()
     page.goto(f"{base_url}/admin/")
     page.get_by_label("Username").fill(user.get_username())
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="Content review queue")).to_be_visible()
+    expect(page.get_by_role("link", name=landmark, exact=True)).to_be_visible()
 
 
 def _open_item_from_the_queue(page, listing_name: str, count: str) -> None:
@@ -58,6 +58,7 @@ def _open_item_from_the_queue(page, listing_name: str, count: str) -> None:
     row = page.locator("#result_list tbody tr").filter(has_text=listing_name)
     expect(row).to_have_count(1)
     row.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"/admin/certification/contentreviewitem/\d+/review/$"))
     expect(page.get_by_test_id("listing-name")).to_have_text(listing_name)
 
 
@@ -141,3 +142,28 @@ def test_a_reviewer_rejects_in_admin_the_publisher_fixes_and_resubmits_and_the_o
     page.goto(f"{live_server.url}/offers/{offer.pk}/")
     expect(page.get_by_test_id("overview-status")).to_have_text("Preview")
     expect(page.get_by_test_id("go-live")).to_be_visible()
+
+
+def test_an_operator_cancels_publishing_from_the_submission_page(
+    page, live_server, celery_worker, smtp_sink, https_endpoint, owner, settings
+):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    operator = UserFactory(is_staff=True, email="otto@portal.example")
+    operator.groups.add(staff_groups_ensure()["Operators"])
+    offer = complete_offer(owner, "consulting", https_endpoint)
+    submission = submission_start(offer_id=offer.pk, by=owner.user)
+    _wait_for(
+        lambda: ReviewItem.objects.filter(submission=submission, state="open").exists(), "the content review item"
+    )
+
+    # The Cancel publishing button posts the change form to the operator's cancel view, which runs the service.
+    _admin_sign_in(page, live_server.url, operator, landmark="Submissions")
+    page.goto(f"{live_server.url}/admin/certification/submission/{submission.pk}/change/")
+    page.get_by_test_id("operator-transitions").get_by_role("button", name="Cancel publishing").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("Cancelled: 1 submission(s).")
+    expect(page).to_have_url(re.compile(rf"/admin/certification/submission/{submission.pk}/change/$"))
+    expect(page.get_by_test_id("operator-transitions")).to_have_count(0)
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.CANCELLED
+    assert Offer.objects.get(pk=offer.pk).status == Offer.Status.DRAFT

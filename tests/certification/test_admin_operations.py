@@ -65,8 +65,15 @@ def _stalled(submission: Submission) -> Step:
     return step
 
 
-def _change(submission) -> str:
-    return reverse("admin:certification_submission_change", args=[submission.pk])
+def _change(submission, view: str = "change") -> str:
+    return reverse(f"admin:certification_submission_{view}", args=[submission.pk])
+
+
+def _whole_change_form(**data) -> dict:
+    """Return a change form POST that Django's change view accepts: empty management forms of the inlines."""
+    for prefix in ("steps", "findings", "review_items"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data
 
 
 def test_the_migration_creates_the_reviewers_and_operators_groups():
@@ -112,10 +119,11 @@ def test_the_re_drive_button_runs_the_operator_service(operator_client, owner, c
     step = _stalled(submission)
 
     page = operator_client.get(_change(submission)).content.decode()
-    assert 'name="_redrive"' in page
+    assert f'formaction="{_change(submission, "redrive")}"' in page
 
-    operator_client.post(_change(submission), {"_redrive": "1"})
+    response = operator_client.post(_change(submission, "redrive"))
 
+    assert response.url == _change(submission)
     step.refresh_from_db()
     assert step.state == Step.State.PENDING
 
@@ -143,18 +151,49 @@ def test_the_operator_sees_only_cancel_among_the_transitions_and_it_runs_the_ser
 
     page = operator_client.get(_change(submission)).content.decode()
     assert 'value="cancel"' in page
+    assert f'formaction="{_change(submission, "cancel")}"' in page
     assert "Cancel publishing" in page
     for hidden in ("resume", "fail", "wait_for_signoff", "complete"):
         assert f'value="{hidden}"' not in page
 
-    operator_client.post(_change(submission), {"_fsm_transition_to": "cancel"})
+    response = operator_client.post(_change(submission, "cancel"))
 
+    assert response.url == _change(submission)
     submission.refresh_from_db()
     consulting.refresh_from_db()
     assert submission.state == Submission.State.CANCELLED
     assert consulting.status == Offer.Status.DRAFT
     assert ReviewItem.objects.get(submission=submission).state == ReviewItem.State.CANCELLED
     assert consulting.events.filter(kind="cancelled", message__contains="operators").exists()
+    assert 'value="cancel"' not in operator_client.get(_change(submission)).content.decode()  # no longer cancellable
+
+
+def test_an_operator_cancels_from_the_submission_page_and_the_offer_returns_to_its_previous_status(
+    operator_client, owner, consulting
+):
+    Offer.objects.filter(pk=consulting.pk).update(status=Offer.Status.ATTENTION_NEEDED)
+    submission = submission_start(offer_id=consulting.pk, by=owner.user)
+    drive(submission.pk)
+
+    response = operator_client.post(_change(submission, "cancel"), follow=True)
+
+    assert "Cancelled: 1 submission(s)." in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.CANCELLED
+    assert Offer.objects.get(pk=consulting.pk).status == Offer.Status.ATTENTION_NEEDED
+    assert consulting.events.filter(kind="cancelled", actor__email="otto@portal.example").exists()
+
+
+def test_cancelling_a_submission_that_is_no_longer_cancellable_is_refused(operator_client, owner, consulting):
+    submission = submission_start(offer_id=consulting.pk, by=owner.user)
+    drive(submission.pk)
+    operator_client.post(_change(submission, "cancel"))
+
+    response = operator_client.post(_change(submission, "cancel"), follow=True)
+
+    assert f"#{submission.pk}: " in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.CANCELLED
 
 
 def test_a_bare_transition_posted_to_admin_changes_nothing(operator_client, owner, consulting):
@@ -162,6 +201,9 @@ def test_a_bare_transition_posted_to_admin_changes_nothing(operator_client, owne
     drive(submission.pk)
 
     operator_client.post(_change(submission), {"_fsm_transition_to": "fail"})
+    whole = operator_client.post(_change(submission), _whole_change_form(_fsm_transition_to="resume"), follow=True)
+    assert "This transition is not started from admin." in whole.content.decode()
+    operator_client.post(reverse("admin:certification_submission_transition", args=[submission.pk, "resume"]))
 
     submission.refresh_from_db()
     assert submission.state == Submission.State.WAITING_REVIEW
@@ -176,6 +218,8 @@ def test_a_reviewer_can_read_a_submission_but_not_operate_it(reviewer_client, ow
     assert page.status_code == 200
     assert 'value="cancel"' not in page.content.decode()
     assert reviewer_client.post(_change(submission), {"_fsm_transition_to": "cancel"}).status_code == 403
+    assert reviewer_client.post(_change(submission, "cancel")).status_code == 403
+    assert reviewer_client.post(_change(submission, "redrive")).status_code == 403
     submission.refresh_from_db()
     assert submission.state == Submission.State.WAITING_REVIEW
 

@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from certification import reviews
 from certification.models import Finding, ReviewItem, Submission
 from certification.operations import staff_groups_ensure
 from certification.reviews import AUTO_RULE_LISTING_UNCHANGED
@@ -53,19 +55,22 @@ def _publish(offer, owner, notes=None) -> Submission:
     return submission
 
 
-def _item_url(item) -> str:
-    return reverse("admin:certification_contentreviewitem_change", args=[item.pk])
+def _item_url(item, view: str = "review") -> str:
+    return reverse(f"admin:certification_contentreviewitem_{view}", args=[item.pk])
+
+
+def _decide_url(item) -> str:
+    return _item_url(item, "decide")
 
 
 def _claimed(reviewer_client, submission) -> ReviewItem:
     item = ReviewItem.objects.get(submission=submission, state=ReviewItem.State.OPEN)
-    reviewer_client.post(_item_url(item), {"_claim": "Claim"})
+    reviewer_client.post(_item_url(item, "claim"))
     return item
 
 
 def _decision(decision: str, *citations, internal: str = "") -> dict:
     data = {
-        "_decide": "Submit decision",
         "decision-decision": decision,
         "decision-internal_comment": internal,
         "citations-TOTAL_FORMS": "3",
@@ -113,11 +118,52 @@ def test_a_file_that_is_not_in_the_submission_is_not_served(reviewer_client, own
     assert reviewer_client.get(url).status_code == 404
 
 
+def test_the_review_page_is_served_at_its_own_url_and_the_change_link_leads_there(reviewer_client, owner, consulting):
+    item = ReviewItem.objects.get(submission=_publish(consulting, owner))
+
+    response = reviewer_client.get(_item_url(item))
+
+    assert response.status_code == 200
+    assert _item_url(item) == f"/admin/certification/contentreviewitem/{item.pk}/review/"
+    assert response.templates[0].name == "admin/certification/review_item.html"
+    assert 'data-testid="review-item"' in response.content.decode()
+    change = reviewer_client.get(_item_url(item, "change"))
+    assert (change.status_code, change.url) == (302, _item_url(item))
+
+
+def test_staff_without_the_view_permission_get_403_on_the_review_page(client, owner, consulting):
+    item = ReviewItem.objects.get(submission=_publish(consulting, owner))
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.get(_item_url(item)).status_code == 403
+    assert client.get(_item_url(item, "change")).status_code == 403
+    assert client.post(_item_url(item, "claim")).status_code == 403
+    assert client.post(_decide_url(item), _decision("approve")).status_code == 403
+
+
+def test_claim_release_and_decide_take_only_posts(reviewer_client, owner, consulting):
+    item = ReviewItem.objects.get(submission=_publish(consulting, owner))
+
+    for view in ("claim", "release", "decide"):
+        assert reviewer_client.get(_item_url(item, view)).status_code == 405
+    item.refresh_from_db()
+    assert item.claimed_by is None
+
+
+def test_the_decision_form_posts_to_the_decide_view(reviewer_client, owner, consulting):
+    item = _claimed(reviewer_client, _publish(consulting, owner))
+
+    page = reviewer_client.get(_item_url(item)).content.decode()
+
+    assert f'action="{_decide_url(item)}"' in page
+    assert f'action="{_item_url(item, "release")}"' in page
+
+
 def test_deciding_needs_a_claim(reviewer_client, owner, consulting):
     submission = _publish(consulting, owner)
     item = ReviewItem.objects.get(submission=submission)
 
-    reviewer_client.post(_item_url(item), _decision("approve"))
+    reviewer_client.post(_decide_url(item), _decision("approve"))
 
     item.refresh_from_db()
     assert item.state == ReviewItem.State.OPEN
@@ -126,7 +172,7 @@ def test_deciding_needs_a_claim(reviewer_client, owner, consulting):
 def test_a_rejection_without_a_citation_is_refused_in_the_form(reviewer_client, owner, consulting):
     item = _claimed(reviewer_client, _publish(consulting, owner))
 
-    response = reviewer_client.post(_item_url(item), _decision("reject", internal="no citation"))
+    response = reviewer_client.post(_decide_url(item), _decision("reject", internal="no citation"))
 
     assert response.status_code == 400
     assert "Cite at least one policy" in response.content.decode()
@@ -137,10 +183,25 @@ def test_a_rejection_without_a_citation_is_refused_in_the_form(reviewer_client, 
 def test_a_citation_without_review_notes_is_refused(reviewer_client, owner, consulting):
     item = _claimed(reviewer_client, _publish(consulting, owner))
 
-    response = reviewer_client.post(_item_url(item), _decision("reject", ("100.1.1", "")))
+    response = reviewer_client.post(_decide_url(item), _decision("reject", ("100.1.1", "")))
 
     assert response.status_code == 400
     assert "Write review notes" in response.content.decode()
+
+
+def test_an_error_the_review_service_raises_is_shown_on_the_form(reviewer_client, owner, consulting, monkeypatch):
+    item = _claimed(reviewer_client, _publish(consulting, owner))
+
+    def refuse(**kwargs):
+        raise ValidationError({"citations": "Unknown policy: 100.1.1"})
+
+    monkeypatch.setattr(reviews, "review_decide", refuse)
+    response = reviewer_client.post(_decide_url(item), _decision("reject", ("100.1.1", "Rename it.")))
+
+    assert response.status_code == 400
+    assert "Unknown policy: 100.1.1" in response.content.decode()
+    item.refresh_from_db()
+    assert item.state == ReviewItem.State.OPEN
 
 
 def test_a_rejection_reaches_the_publisher_without_the_internal_comments(
@@ -150,7 +211,7 @@ def test_a_rejection_reaches_the_publisher_without_the_internal_comments(
     item = _claimed(reviewer_client, submission)
 
     response = reviewer_client.post(
-        _item_url(item),
+        _decide_url(item),
         _decision("reject", ("100.1.1", "Say what the service delivers in the name."), internal=INTERNAL),
     )
 
@@ -177,7 +238,7 @@ def test_a_rejection_reaches_the_publisher_without_the_internal_comments(
 def test_the_resubmission_keeps_its_place_and_shows_the_earlier_rejection(reviewer_client, owner, consulting):
     first = _publish(consulting, owner)
     item = _claimed(reviewer_client, first)
-    reviewer_client.post(_item_url(item), _decision("reject", ("100.1.1", "Rename it."), internal=INTERNAL))
+    reviewer_client.post(_decide_url(item), _decision("reject", ("100.1.1", "Rename it."), internal=INTERNAL))
     _rename(consulting, "SQL to Azure Migration: 3-Wk Proof of Concept")
 
     second = _publish(consulting, owner)
@@ -216,7 +277,7 @@ def test_an_automatic_approval_and_its_rule_are_visible_on_the_item(reviewer, re
 
     item = ReviewItem.objects.get(submission=second, level=ReviewItem.Level.CONTENT)
     assert item.auto_rule == AUTO_RULE_LISTING_UNCHANGED
-    page = reviewer_client.get(reverse("admin:certification_reviewitem_change", args=[item.pk])).content.decode()
+    page = reviewer_client.get(reverse("admin:certification_reviewitem_review", args=[item.pk])).content.decode()
     assert AUTO_RULE_LISTING_UNCHANGED in page
     assert 'data-testid="auto-rule"' in page
     listed = reviewer_client.get(reverse("admin:certification_reviewitem_changelist") + "?decided=rule")
@@ -232,7 +293,7 @@ def test_a_reviewer_who_may_only_claim_cannot_decide(client, owner, consulting):
     item = _claimed(client, _publish(consulting, owner))
     assert 'data-testid="submit-decision"' not in client.get(_item_url(item)).content.decode()
 
-    response = client.post(_item_url(item), _decision("approve"))
+    response = client.post(_decide_url(item), _decision("approve"))
 
     assert response.status_code == 403
     item.refresh_from_db()

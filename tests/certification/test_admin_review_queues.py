@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -24,6 +25,10 @@ def _fast_passwords(settings):
 
 
 CONTENT_QUEUE = reverse("admin:certification_contentreviewitem_changelist")
+
+
+def _item_url(item, view: str = "review") -> str:
+    return reverse(f"admin:certification_contentreviewitem_{view}", args=[item.pk])
 
 
 @pytest.fixture
@@ -117,6 +122,25 @@ def test_the_admin_index_shows_the_open_items_of_each_queue(reviewer_client):
     assert 'data-testid="queue-count-technicalreviewitem">0<' in html
 
 
+def test_the_app_index_and_the_queue_pages_show_the_open_items_too(reviewer_client):
+    review_item_make()
+
+    app_index = reviewer_client.get(reverse("admin:app_list", args=["certification"])).content.decode()
+    queue = reviewer_client.get(CONTENT_QUEUE).content.decode()
+
+    assert 'data-testid="queue-count-contentreviewitem">1<' in app_index
+    assert 'data-testid="queue-count-contentreviewitem">1<' in queue  # the navigation sidebar
+    assert 'data-testid="queue-count-reviewitem"' not in app_index  # the list of every item is no queue
+
+
+def test_the_admin_index_counts_the_queues_in_one_query(reviewer_client):
+    review_item_make()
+    with CaptureQueriesContext(connection) as captured:
+        reviewer_client.get(reverse("admin:index"))
+    counting = [q["sql"] for q in captured.captured_queries if "COUNT" in q["sql"] and "reviewitem" in q["sql"]]
+    assert len(counting) == 1
+
+
 def _queue_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(CONTENT_QUEUE)
@@ -161,19 +185,19 @@ def test_the_release_action_gives_items_back(reviewer_client, reviewer):
 
 def test_claim_and_release_buttons_on_the_item(reviewer_client, reviewer):
     item = review_item_make()
-    url = reverse("admin:certification_contentreviewitem_change", args=[item.pk])
+    url = _item_url(item)
 
     page = reviewer_client.get(url).content.decode()
     assert 'data-testid="claim"' in page
 
-    reviewer_client.post(url, {"_claim": "Claim"})
+    assert reviewer_client.post(_item_url(item, "claim")).url == url
     item.refresh_from_db()
     assert item.claimed_by == reviewer
     page = reviewer_client.get(url).content.decode()
     assert 'data-testid="release"' in page
     assert 'data-testid="submit-decision"' in page
 
-    response = reviewer_client.post(url, {"_release": "1"})
+    response = reviewer_client.post(_item_url(item, "release"))
     assert response.status_code == 302
     assert response.url == CONTENT_QUEUE
     item.refresh_from_db()
@@ -183,12 +207,12 @@ def test_claim_and_release_buttons_on_the_item(reviewer_client, reviewer):
 def test_a_decided_item_is_not_in_the_queue_but_in_the_review_items(reviewer_client):
     item = review_item_make(state=ReviewItem.State.APPROVED)
 
-    assert (
-        reviewer_client.get(reverse("admin:certification_contentreviewitem_change", args=[item.pk])).status_code == 404
-    )
-    page = reviewer_client.get(reverse("admin:certification_reviewitem_change", args=[item.pk]))
+    assert reviewer_client.get(_item_url(item, "change")).status_code == 404
+    assert reviewer_client.get(_item_url(item)).status_code == 404
+    page = reviewer_client.get(reverse("admin:certification_reviewitem_review", args=[item.pk]))
     assert page.status_code == 200
     assert 'data-testid="decision"' not in page.content.decode()
+    assert 'data-testid="claim-panel"' not in page.content.decode()
 
 
 # -- who may open the queues --------------------------------------------------------------------------------------
@@ -207,14 +231,12 @@ def test_staff_without_the_reviewers_group_cannot_open_a_queue(client):
 
 
 def test_a_reviewer_without_the_claim_permission_cannot_claim(client):
-    from django.contrib.auth.models import Permission
-
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_contentreviewitem"))
     client.force_login(viewer)
     item = review_item_make()
 
-    response = client.post(reverse("admin:certification_contentreviewitem_change", args=[item.pk]), {"_claim": "1"})
+    response = client.post(_item_url(item, "claim"))
 
     assert response.status_code == 403
     item.refresh_from_db()
