@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from certification.models import Finding, Submission
-from offers.types import offer_type as type_spec
+from offers.labels import location_labels
 from outbox.links import absolute_url
 from outbox.services import outbox_email
 
@@ -42,27 +42,6 @@ def _context(submission: Submission, **extra) -> dict:
 def report_findings(submission: Submission) -> list[Finding]:
     """Return the findings the publisher sees (reviewers' internal comments live on the review item, never here)."""
     return list(submission.findings.select_related("policy", "step").order_by("step__order", "pk"))
-
-
-def location_labels(offer_type: str, page: str, field: str, plans: list | None = None) -> tuple[str, str]:
-    """Return the title of a page and the label of a field as the editor shows them (keys if unknown)."""
-
-    try:
-        spec = type_spec(offer_type)
-    except KeyError:
-        return page, field
-    if page.startswith("plan:"):
-        plan_id = page.split(":", 1)[1]
-        names = {p["plan_id"]: (p.get("data") or {}).get("name") for p in plans or []}
-        page_title = f"Plan {names.get(plan_id) or plan_id}"
-        form = spec.plan_form
-    else:
-        page_spec = spec.page(page)
-        page_title = str(page_spec.title) if page_spec else page
-        form = page_spec.form if page_spec else None
-    form_field = form.base_fields.get(field) if (form and field) else None
-    label = str(form_field.label) if form_field is not None and form_field.label else field.replace("_", " ")
-    return page_title, label
 
 
 def findings_for_report(submission: Submission, *, absolute: bool) -> list[Finding]:

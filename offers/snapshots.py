@@ -86,6 +86,11 @@ def content_hash(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
+def snapshot_page_values(data: dict) -> dict[str, dict]:
+    """Return the values of a snapshot's pages by page key (empty when it has none)."""
+    return data.get("pages") or {}
+
+
 def snapshot_freeze(offer: Offer, *, by=None) -> OfferSnapshot:
     """Store the offer as it is now; identical content reuses nothing, each freeze is its own record."""
     data = snapshot_build(offer)

@@ -2,12 +2,13 @@
 
 import secrets
 
+from offers.snapshots import snapshot_page_values
 from storefront.selectors import customer_subscription_ids
 
 
 def preview_audience(snapshot: dict) -> tuple[str, set[str]]:
     """Return the snapshot's hide key (consulting) and its audience entries (emails or subscription IDs)."""
-    pages = snapshot.get("pages") or {}
+    pages = snapshot_page_values(snapshot)
     hide_key = str((pages.get("pricing_availability") or {}).get("hide_key") or "")
     entries = {str(e).strip().lower() for e in (pages.get("preview_audience") or {}).get("entries") or []}
     return hide_key, entries

@@ -8,8 +8,8 @@ from offers import constants as c
 from offers.forms.listing import validate_phone
 from offers.forms.plans.fields import LineListField, guid_entry
 from offers.forms.technical import GuidField
+from offers.pricing import money
 from offers.validators import validate_plain_text
-from storefront.listing import money
 
 User = get_user_model()
 

@@ -13,17 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offers.leads import lead_payload
+from offers.listing import ActionKind, listing_action, listing_categories, listing_keywords, price_label
 from offers.models import Offer, OfferSnapshot
+from offers.pricing import listing_plans
+from offers.snapshots import snapshot_page_values
 from outbox.services import outbox_lead
-from storefront.listing import (
-    ActionKind,
-    listing_action,
-    listing_categories,
-    listing_keywords,
-    listing_plans,
-    price_label,
-    snapshot_pages,
-)
 from storefront.models import CatalogueEntry, ContactRequest, CustomerProfile, CustomerSubscription, Purchase
 from storefront.selectors import customer_subscription_ids, customer_tenant_id, plan_statuses
 from storefront.tasks import contact_request_deliver as deliver_task
@@ -130,7 +124,7 @@ def purchase_create(
         raise AcquisitionRefused(_("Choose one of the Azure subscriptions you registered."))
     if not azure_subscription_id and offer.offer_type in AZURE_OFFER_TYPES:
         raise AcquisitionRefused(_("Choose the Azure subscription to deploy into."))
-    listing = snapshot_pages(data).get("offer_listing") or {}
+    listing = snapshot_page_values(data).get("offer_listing") or {}
     customer_profile_ensure(customer)
     return Purchase.objects.create(
         offer=offer,
@@ -155,7 +149,7 @@ def landing_token(purchase: Purchase) -> str:
 
 def landing_page_url(purchase: Purchase, *, with_token: bool = True) -> str:
     """Return the publisher's landing page for the purchase, with a fresh ``?token=`` while unresolved."""
-    technical = snapshot_pages(purchase.snapshot.data).get("technical_configuration") or {}
+    technical = snapshot_page_values(purchase.snapshot.data).get("technical_configuration") or {}
     url = technical.get("landing_page_url") or ""
     if not url or not with_token or purchase.resolved_at is not None:
         return url
@@ -186,7 +180,7 @@ def purchase_resolve(*, token: str, app_id: str) -> Purchase:
     )
     if purchase is None or not secrets.compare_digest(str(claims.get("t", "")), purchase.landing_token):
         raise ResolveRefused(400, "invalid_token", _("The token is not valid."))
-    technical = snapshot_pages(purchase.snapshot.data).get("technical_configuration") or {}
+    technical = snapshot_page_values(purchase.snapshot.data).get("technical_configuration") or {}
     expected = str(technical.get("app_id") or "").lower()
     if not expected or not secrets.compare_digest((app_id or "").strip().lower(), expected):
         raise ResolveRefused(403, "forbidden", _("This application may not resolve tokens of this offer."))
@@ -264,7 +258,7 @@ def contact_request_deliver(*, contact_request_id: int):
     """Deliver the request's lead to the destination its snapshot's Offer setup names, once per outbox key."""
 
     request = ContactRequest.objects.select_related("offer__account", "snapshot").get(pk=contact_request_id)
-    setup = snapshot_pages(request.snapshot.data).get("offer_setup") or {}
+    setup = snapshot_page_values(request.snapshot.data).get("offer_setup") or {}
     customer = {"name": request.name, "email": request.email, "company": request.company}
     if request.phone:
         customer["phone"] = request.phone
@@ -281,7 +275,7 @@ def contact_request_deliver(*, contact_request_id: int):
 def catalogue_entry_values(offer: Offer, snapshot: OfferSnapshot) -> dict:
     """Return the search row of an offer's live snapshot: what the catalogue filters, searches and shows."""
     data = snapshot.data
-    listing = snapshot_pages(data).get("offer_listing") or {}
+    listing = snapshot_page_values(data).get("offer_listing") or {}
     name = listing.get("name") or offer.alias
     summary = listing.get("search_results_summary") or ""
     words = [name, summary, *listing_keywords(listing)]

@@ -1,6 +1,7 @@
 """Views of the storefront: catalogue, offer and preview pages, listing files, checkout and Contact me."""
 
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,17 +17,13 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 from certification.previews import preview_token_read
 from offers import constants as c
+from offers.listing import ActionKind, listing_build
 from offers.models import Offer, OfferSnapshot
 from offers.types import offer_type_choices
 from storefront import selectors, services
 from storefront.audience import preview_audience, preview_audience_admits
 from storefront.forms import CheckoutForm, ContactForm
-from storefront.listing import (
-    SERVED_CONTENT_TYPES,
-    ActionKind,
-    file_signature,
-    listing_build,
-)
+from storefront.listing import SERVED_CONTENT_TYPES, file_signature, served_file_url, signed_file_url
 
 CATALOGUE_PAGE_SIZE = 24
 QUERY_MAX_LENGTH = 100
@@ -163,10 +160,7 @@ def _filter_link(filters: dict, **changes) -> str:
 
 
 def _logo_url(entry) -> str:
-    if not entry.logo:
-        return ""
-    signature = file_signature(entry.snapshot_id, entry.logo)
-    return reverse("storefront:file", args=[entry.snapshot_id, int(entry.logo), signature])
+    return signed_file_url(entry.snapshot_id, entry.logo) if entry.logo else ""
 
 
 def offer(request, offer_pk: int):
@@ -186,6 +180,7 @@ def _listing(request, shown: Shown):
     return listing_build(
         shown.snapshot,
         publisher=shown.offer.account.name,
+        file_url=partial(served_file_url, shown.snapshot),
         statuses=selectors.plan_statuses(shown.offer),
         preview=shown.preview,
         tenant_id=selectors.customer_tenant_id(request.user),

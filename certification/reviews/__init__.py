@@ -5,9 +5,9 @@ from certification.reviews.dossier import (
     earlier_decisions,
     last_reviewer_approved,
     review_dossier,
+    review_listing,
     snapshot_changes,
-    snapshot_listing,
-    snapshot_pages,
+    snapshot_labelled_pages,
 )
 from certification.reviews.queues import (
     claim_ttl,
@@ -53,11 +53,11 @@ __all__ = [
     "review_decide",
     "review_dossier",
     "review_enter",
+    "review_listing",
     "review_open_counts",
     "review_queue",
     "review_release",
     "review_touch",
     "snapshot_changes",
-    "snapshot_listing",
-    "snapshot_pages",
+    "snapshot_labelled_pages",
 ]

@@ -5,7 +5,9 @@ import json
 from django.utils.translation import gettext as _
 
 from certification.models import Finding, ReviewItem
-from certification.notifications import location_labels
+from offers.labels import location_labels
+from offers.listing import FileUrl, listing_build, stored_file_id
+from offers.models import OfferSnapshot
 from offers.snapshots import snapshot_compare
 from offers.types import offer_type
 
@@ -14,10 +16,10 @@ def _display(snapshot: dict, name: str, value) -> dict | None:
     """Return how a snapshot value reads: a file, a link, HTML, or text; None when empty."""
     if value in (None, "", [], {}):
         return None
-    files = snapshot.get("files") or {}
-    if isinstance(value, int) and not isinstance(value, bool) and str(value) in files:
-        stored = files[str(value)]
-        return {"kind": "file", "file_id": str(value), "text": stored["name"], "file": stored}
+    file_id = stored_file_id(snapshot, value)
+    if file_id is not None:
+        stored = snapshot["files"][str(file_id)]
+        return {"kind": "file", "file_id": str(file_id), "text": stored["name"], "file": stored}
     if isinstance(value, bool):
         return {"kind": "text", "text": _("Yes") if value else _("No")}
     if isinstance(value, list | tuple):
@@ -31,8 +33,11 @@ def _display(snapshot: dict, name: str, value) -> dict | None:
     return {"kind": "text", "text": str(value)}
 
 
-def snapshot_pages(snapshot: dict) -> list[dict]:
-    """Return every page and plan of a snapshot with the editor's titles and labels, empty values left out."""
+def snapshot_labelled_pages(snapshot: dict, *, file_url: FileUrl | None = None) -> list[dict]:
+    """Return every page and plan of a snapshot with the editor's titles and labels, empty values left out.
+
+    A file's row carries its ``file_id``, and its ``url`` when ``file_url`` links the snapshot's files.
+    """
 
     kind = snapshot["offer"]["type"]
     plans = snapshot.get("plans") or []
@@ -47,57 +52,41 @@ def snapshot_pages(snapshot: dict) -> list[dict]:
         title = location_labels(kind, key, "", plans)[0]
         for name, value in data.items():
             shown = _display(snapshot, name, value)
-            if shown is not None:
-                rows.append({"name": name, "label": location_labels(kind, key, name, plans)[1], **shown})
+            if shown is None:
+                continue
+            if shown["kind"] == "file" and file_url is not None:
+                shown["url"] = file_url(value)
+            rows.append({"name": name, "label": location_labels(kind, key, name, plans)[1], **shown})
         pages.append({"key": key, "title": title, "rows": rows})
     return pages
 
 
-def snapshot_listing(snapshot: dict) -> dict:
-    """Return the listing as a storefront shows it: name, summary, description, logo, screenshots, links."""
-    listing = (snapshot.get("pages") or {}).get("offer_listing") or {}
-    files = snapshot.get("files") or {}
+def _unlinked(file_id: int) -> str:
+    return ""
 
-    def file_of(name):
-        value = listing.get(name)
-        return str(value) if isinstance(value, int) and str(value) in files else None
 
-    screenshots, n = [], 1
-    while f"screenshot_{n}" in listing or f"screenshot_{n}_caption" in listing:
-        if file_of(f"screenshot_{n}"):
-            screenshots.append(
-                {"file_id": file_of(f"screenshot_{n}"), "caption": listing.get(f"screenshot_{n}_caption")}
-            )
-        n += 1
-    keywords = [v for k, v in sorted(listing.items()) if k.startswith("search_keyword_") and v]
-    links = [
-        (label, listing[name])
-        for name, label in (
-            ("privacy_policy_url", _("Privacy policy")),
-            ("support_url", _("Support")),
-        )
-        if listing.get(name)
-    ]
-    n = 1
-    while f"useful_link_{n}_url" in listing:
-        if listing.get(f"useful_link_{n}_url"):
-            links.append(
-                (
-                    listing.get(f"useful_link_{n}_title") or listing[f"useful_link_{n}_url"],
-                    listing[f"useful_link_{n}_url"],
-                )
-            )
-        n += 1
+def review_listing(snapshot: OfferSnapshot, *, publisher: str, file_url: FileUrl | None = None) -> dict:
+    """Return the listing as the storefront renders it, in the shape the reviewer's page reads.
+
+    Files carry their ids (``logo_id``, each screenshot's ``file_id``) and, when ``file_url`` links the
+    snapshot's files for the reviewer, their addresses (``logo_url``, each screenshot's ``url``).
+    """
+    listing = listing_build(snapshot, publisher=publisher, file_url=file_url or _unlinked, statuses=None)
+    links = [(_("Privacy policy"), listing.privacy_url), (_("Support"), listing.support_url), *listing.links]
     return {
-        "name": listing.get("name") or snapshot["offer"].get("alias", ""),
-        "summary": listing.get("search_results_summary", ""),
-        "short_description": listing.get("short_description", ""),
-        "description": listing.get("description", ""),
-        "getting_started": listing.get("getting_started_instructions", ""),
-        "logo_id": file_of("large_logo"),
-        "screenshots": screenshots,
-        "keywords": keywords,
-        "links": links,
+        "name": listing.name or snapshot.data["offer"].get("alias", ""),
+        "summary": listing.summary,
+        "short_description": listing.short_description,
+        "description": listing.description,
+        "getting_started": listing.getting_started,
+        "logo_id": str(listing.logo.file_id) if listing.logo else None,
+        "logo_url": listing.logo_url,
+        "screenshots": [
+            {"file_id": str(shot.file_id), "url": shot.url, "caption": shot.caption}
+            for shot in listing.screenshot_files
+        ],
+        "keywords": listing.keywords,
+        "links": [(label, url) for label, url in links if url],
     }
 
 
@@ -160,8 +149,11 @@ def earlier_decisions(item: ReviewItem) -> list[ReviewItem]:
     return items
 
 
-def review_dossier(item: ReviewItem) -> dict:
-    """Return what a reviewer reads to decide: the listing, every page, findings, notes, history and the diff."""
+def review_dossier(item: ReviewItem, *, file_url: FileUrl | None = None) -> dict:
+    """Return what a reviewer reads to decide: the listing, every page, findings, notes, history and the diff.
+
+    ``file_url`` links the snapshot's files (logo, screenshots, files of the pages) for the reviewer.
+    """
 
     submission = item.submission
     snapshot = submission.snapshot.data
@@ -174,8 +166,8 @@ def review_dossier(item: ReviewItem) -> dict:
     approved = last_reviewer_approved(item)
     return {
         "snapshot": snapshot,
-        "listing": snapshot_listing(snapshot),
-        "pages": snapshot_pages(snapshot),
+        "listing": review_listing(submission.snapshot, publisher=submission.offer.account.name, file_url=file_url),
+        "pages": snapshot_labelled_pages(snapshot, file_url=file_url),
         "findings": findings,
         "notes": submission.notes,
         "earlier": earlier_decisions(item),
