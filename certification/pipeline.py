@@ -22,7 +22,7 @@ from certification.steps import Kind, StepDef, step_definition, steps_planned, w
 from certification.tasks import advance
 from offers.history import history_record
 from offers.models import Offer
-from outbox.services import outbox_lead
+from outbox.services import outbox_send_now
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def step_context(submission: Submission, step: Step) -> StepContext:
         offer=submission.offer,
         phase=step.phase,
         step_key=step.key,
-        extra={"lead_deliver": outbox_lead},
+        extra={"lead_send_now": outbox_send_now},
     )
 
 

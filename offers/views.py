@@ -1,5 +1,7 @@
 """The publisher's offer editor: create an offer, edit its pages and plans, Review and publish."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +17,7 @@ from offers.selectors import offer_get, plan_get
 from offers.services import offer_create, page_save, plan_create, plan_delete, plan_save
 from offers.types import offer_types
 from offers.validators import audience_csv_render
-from outbox.leads import lead_deliver
+from outbox.services import outbox_send_now
 
 
 def member_required(view):
@@ -96,7 +98,12 @@ def page_edit(request, membership, offer_pk, key):
 
 
 def _validate_leads(request, state: OfferState) -> None:
-    result = lead_deliver(state.values.get("offer_setup", {}), lead_test_payload(state.offer))
+    """Send a test lead now through the outbox; each click is a new lead with its own key."""
+    result = outbox_send_now(
+        key=f"offer:{state.offer.pk}:lead-validation:{uuid.uuid4().hex}",
+        setup=state.values.get("offer_setup", {}),
+        payload=lead_test_payload(state.offer),
+    )
     if result.ok:
         messages.success(request, _("Test lead delivered: %(detail)s") % {"detail": result.detail})
     else:

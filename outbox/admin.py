@@ -33,4 +33,4 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             else:
                 count += 1
         if count:
-            self.message_user(request, _("Queued %(n)d email(s) for delivery.") % {"n": count}, messages.SUCCESS)
+            self.message_user(request, _("Queued %(n)d message(s) for delivery.") % {"n": count}, messages.SUCCESS)

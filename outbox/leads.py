@@ -1,29 +1,32 @@
-"""Lead transport: send one lead to the destination of an Offer setup page (HTTPS POST or email)."""
+"""Leads as outbox messages: a lead to an HTTPS endpoint POSTs its JSON payload; to an email address, it is an email."""
 
-import smtplib
-
-from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
-from outbox.outbound import OutboundResult, outbound_request
+from outbox.models import OutboxMessage
 
 
-def lead_deliver(setup: dict, payload: dict) -> OutboundResult:
-    """Deliver a lead to the destination configured on the Offer setup page (HTTPS POST or email)."""
+def lead_message_fields(setup: dict, payload: dict) -> dict | None:
+    """Return the outbox row of a lead to the destination of an Offer setup page, or None when it names none.
+
+    An HTTPS destination gets the payload POSTed as JSON; an email destination gets an email whose subject and
+    text are rendered here, once, from the payload.
+    """
     destination = setup.get("leads_destination")
     if destination == "https" and setup.get("leads_https_url"):
-        return outbound_request("POST", setup["leads_https_url"], json=payload)
+        return {
+            "channel": OutboxMessage.Channel.LEAD_HTTPS,
+            "recipients": [setup["leads_https_url"]],
+            "subject": f"Lead {payload.get('leadId', '')}",
+            "payload": payload,
+        }
     if destination == "email" and setup.get("leads_email"):
         lines = [f"{key}: {value}" for key, value in payload.items() if key != "customer"]
         lines += [f"customer.{key}: {value}" for key, value in payload["customer"].items()]
-        try:
-            send_mail(
-                subject=_("New lead %(id)s for %(offer)s") % {"id": payload["leadId"], "offer": payload["offerId"]},
-                message="\n".join(lines),
-                from_email=None,
-                recipient_list=[setup["leads_email"]],
-            )
-        except (OSError, smtplib.SMTPException) as error:
-            return OutboundResult(False, None, _("The lead email could not be sent (%(error)s).") % {"error": error})
-        return OutboundResult(True, None, _("The lead was emailed to %(email)s.") % {"email": setup["leads_email"]})
-    return OutboundResult(False, None, _("No customer leads destination is configured."))
+        return {
+            "channel": OutboxMessage.Channel.EMAIL,
+            "recipients": [setup["leads_email"]],
+            "subject": _("New lead %(id)s for %(offer)s") % {"id": payload["leadId"], "offer": payload["offerId"]},
+            "body_text": "\n".join(lines),
+            "payload": payload,
+        }
+    return None

@@ -1,6 +1,7 @@
-"""The outbox: queue a message once per key, deliver it once per key, give up, send again."""
+"""The outbox: queue a message once per key, deliver it once per key by its channel, give up, send again."""
 
 import logging
+import smtplib
 
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
@@ -10,12 +11,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outbox.leads import lead_deliver
+from outbox.leads import lead_message_fields
 from outbox.models import OutboxMessage
-from outbox.outbound import OutboundResult
+from outbox.outbound import OutboundResult, outbound_request
 from outbox.tasks import outbox_deliver
 
 logger = logging.getLogger(__name__)
+
+
+# -- queueing ---------------------------------------------------------------------------------------------------
 
 
 def outbox_email(*, key: str, to: list[str], template: str, context: dict) -> OutboxMessage:
@@ -24,9 +28,9 @@ def outbox_email(*, key: str, to: list[str], template: str, context: dict) -> Ou
     Call inside the transaction of the change that causes the email; it is handed to a worker on commit.
     """
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    message, created = OutboxMessage.objects.get_or_create(
-        key=key,
-        defaults={
+    return _queue(
+        key,
+        {
             "channel": OutboxMessage.Channel.EMAIL,
             "recipients": sorted(set(to)),
             "subject": subject,
@@ -34,6 +38,32 @@ def outbox_email(*, key: str, to: list[str], template: str, context: dict) -> Ou
             "body_html": render_to_string(f"{template}.html", context),
         },
     )
+
+
+def outbox_lead_queue(*, key: str, setup: dict, payload: dict) -> OutboxMessage:
+    """Queue a lead to the destination of an Offer setup page; once per key, handed to a worker on commit.
+
+    Without a destination there is nothing to send: the message is recorded as failed, for operators to see.
+    """
+    fields = lead_message_fields(setup, payload)
+    if fields is None:
+        message, _created = OutboxMessage.objects.get_or_create(
+            key=key,
+            defaults={
+                "recipients": [],
+                "subject": f"Lead {payload.get('leadId', '')}",
+                "payload": payload,
+                "state": OutboxMessage.State.FAILED,
+                "last_error": _no_destination(),
+            },
+        )
+        logger.warning("outbox: lead %s has no destination", key)
+        return message
+    return _queue(key, fields)
+
+
+def _queue(key: str, fields: dict) -> OutboxMessage:
+    message, created = OutboxMessage.objects.get_or_create(key=key, defaults=fields)
     if created:
         transaction.on_commit(lambda: _enqueue(message.pk))
     return message
@@ -43,22 +73,27 @@ def _enqueue(message_id: int) -> None:
     outbox_deliver.delay(message_id=message_id)
 
 
-def outbox_deliver_email(*, message_id: int) -> None:
-    """Send a pending email message unless it was sent before. Raises on SMTP errors, recording them."""
+# -- delivery ---------------------------------------------------------------------------------------------------
+
+
+def outbox_deliver_message(*, message_id: int) -> OutboundResult:
+    """Deliver a message by its channel unless it was sent before, recording the attempt; return the result.
+
+    An email goes over SMTP; a lead to an HTTPS endpoint is its JSON payload POSTed there. The row stays locked
+    during the send, so two deliveries of the same message never both send it. A refused lead is returned as a
+    result that is not ok; SMTP, socket and database errors are recorded on the message and raised.
+    """
     try:
         with transaction.atomic():
-            # The row lock keeps two deliveries of the same message from both sending it.
             message = OutboxMessage.objects.select_for_update().get(pk=message_id)
             if message.state == OutboxMessage.State.SENT:
-                return
-            email = EmailMultiAlternatives(subject=message.subject, body=message.body_text, to=message.recipients)
-            if message.body_html:
-                email.attach_alternative(message.body_html, "text/html")
-            email.send(fail_silently=False)
-            message.state = OutboxMessage.State.SENT
-            message.sent_at = timezone.now()
+                return OutboundResult(True, None, _("%(key)s was sent already.") % {"key": message.key})
+            result = _send(message)
             message.attempts += 1
-            message.last_error = ""
+            if result.ok:
+                message.state, message.sent_at, message.last_error = OutboxMessage.State.SENT, timezone.now(), ""
+            else:
+                message.last_error = result.detail
             message.save(update_fields=["state", "sent_at", "attempts", "last_error"])
     except OutboxMessage.DoesNotExist:
         raise
@@ -67,7 +102,47 @@ def outbox_deliver_email(*, message_id: int) -> None:
             attempts=F("attempts") + 1, last_error=str(error) or error.__class__.__name__
         )
         raise
-    logger.info("outbox: sent %s to %s", message.key, ", ".join(message.recipients))
+    if result.ok:
+        logger.info("outbox: sent %s to %s", message.key, ", ".join(message.recipients))
+    else:
+        logger.info("outbox: %s was not accepted: %s", message.key, result.detail)
+    return result
+
+
+def _send(message: OutboxMessage) -> OutboundResult:
+    if not any(message.recipients):
+        return OutboundResult(False, None, _no_destination())
+    if message.channel == OutboxMessage.Channel.LEAD_HTTPS:
+        return outbound_request("POST", message.recipients[0], json=message.payload)
+    email = EmailMultiAlternatives(subject=message.subject, body=message.body_text, to=message.recipients)
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    email.send(fail_silently=False)
+    return OutboundResult(True, None, _("Emailed to %(to)s.") % {"to": ", ".join(message.recipients)})
+
+
+def _no_destination() -> str:
+    return _("No customer leads destination is configured.")
+
+
+def outbox_send_now(*, key: str, setup: dict, payload: dict) -> OutboundResult:
+    """Deliver a lead now, through the same delivery as the worker's, and return the answer; once per key.
+
+    For callers that need the answer at once (the lead management check, the editor's Validate button). A key
+    sent before returns success without sending. A failed send is marked failed (nothing retries it by itself;
+    operators can send it again, and a caller may call again with the same key).
+    """
+    fields = lead_message_fields(setup, payload)
+    if fields is None:
+        return OutboundResult(False, None, _no_destination())
+    message, _created = OutboxMessage.objects.get_or_create(key=key, defaults=fields)
+    try:
+        result = outbox_deliver_message(message_id=message.pk)
+    except (OSError, smtplib.SMTPException) as error:
+        result = OutboundResult(False, None, _("The lead email could not be sent (%(error)s).") % {"error": error})
+    if not result.ok:
+        outbox_give_up(message_id=message.pk, error=result.detail)
+    return result
 
 
 def outbox_give_up(*, message_id: int, error: str) -> None:
@@ -77,36 +152,7 @@ def outbox_give_up(*, message_id: int, error: str) -> None:
     )
 
 
-def outbox_lead(key: str, setup: dict, payload: dict):
-    """Deliver a lead once per key to the destination of an Offer setup page; return the OutboundResult.
-
-    A lead already delivered under this key is not sent again: the recorded success is returned.
-    """
-    channel = (
-        OutboxMessage.Channel.LEAD_HTTPS if setup.get("leads_destination") == "https" else OutboxMessage.Channel.EMAIL
-    )
-    target = setup.get("leads_https_url") or setup.get("leads_email") or ""
-    with transaction.atomic():
-        message, _created = OutboxMessage.objects.get_or_create(
-            key=key,
-            defaults={
-                "channel": channel,
-                "recipients": [target],
-                "subject": f"Lead {payload.get('leadId', '')}",
-                "payload": payload,
-            },
-        )
-        message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-        if message.state == OutboxMessage.State.SENT:
-            return OutboundResult(True, None, message.last_error or "delivered before")
-        result = lead_deliver(setup, message.payload)
-        message.attempts += 1
-        if result.ok:
-            message.state, message.sent_at, message.last_error = OutboxMessage.State.SENT, timezone.now(), ""
-        else:
-            message.last_error = result.detail
-        message.save(update_fields=["attempts", "state", "sent_at", "last_error"])
-    return result
+# -- operators --------------------------------------------------------------------------------------------------
 
 
 class OutboxRefused(Exception):
@@ -119,14 +165,18 @@ class OutboxRefused(Exception):
 
 @transaction.atomic
 def outbox_send_again(*, message_id: int, by) -> OutboxMessage:
-    """Queue an email that failed (or is stuck pending) for delivery again; a sent one is never sent twice."""
+    """Queue a message that failed (or is stuck pending) for delivery again; a sent one is never sent twice.
+
+    Every channel goes through the same task and retries; a certification step's test lead sent again this way
+    is a lead the destination receives, and a later run of the step finds it sent.
+    """
     if not (by and by.is_active and by.is_staff and by.has_perm("outbox.change_outboxmessage")):
         raise PermissionDenied
     message = OutboxMessage.objects.select_for_update().get(pk=message_id)
     if message.state == OutboxMessage.State.SENT:
         raise OutboxRefused(_("%(key)s was sent already.") % {"key": message.key})
-    if message.channel != OutboxMessage.Channel.EMAIL:
-        raise OutboxRefused(_("Test leads are delivered again by re-driving their submission."))
+    if not any(message.recipients):
+        raise OutboxRefused(_("%(key)s has no destination to send to.") % {"key": message.key})
     message.state = OutboxMessage.State.PENDING
     message.save(update_fields=["state"])
     transaction.on_commit(lambda: _enqueue(message.pk))

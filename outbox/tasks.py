@@ -9,15 +9,28 @@ from django.db import OperationalError
 TRANSIENT_DELIVERY_ERRORS = (smtplib.SMTPException, socket.error, TimeoutError, OperationalError)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=8, retry_backoff=True, retry_backoff_max=600)
+class DeliveryRefused(Exception):
+    """The destination did not accept the message (a lead endpoint answered with an error, or none)."""
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(*TRANSIENT_DELIVERY_ERRORS, DeliveryRefused),
+    max_retries=8,
+    retry_backoff=True,
+    retry_backoff_max=600,
+)
 def outbox_deliver(self, *, message_id: int) -> None:
-    """Deliver one outbox message; retry transient failures with backoff, then mark it failed."""
-    from outbox.services import outbox_deliver_email, outbox_give_up
+    """Deliver one outbox message of any channel; retry failures with backoff, then mark it failed."""
+    from outbox.services import outbox_deliver_message, outbox_give_up
 
     try:
-        outbox_deliver_email(message_id=message_id)
-    except TRANSIENT_DELIVERY_ERRORS as error:
+        result = outbox_deliver_message(message_id=message_id)
+        if not result.ok:
+            raise DeliveryRefused(result.detail)
+    except (*TRANSIENT_DELIVERY_ERRORS, DeliveryRefused) as error:
         if self.request.retries >= self.max_retries:
-            outbox_give_up(message_id=message_id, error=str(error))
+            outbox_give_up(message_id=message_id, error=str(error) or error.__class__.__name__)
             return
-        raise self.retry(exc=error) from error
+        raise

@@ -17,10 +17,9 @@ from offers.listing import ActionKind, listing_action, listing_categories, listi
 from offers.models import Offer, OfferSnapshot
 from offers.pricing import listing_plans
 from offers.snapshots import snapshot_page_values
-from outbox.services import outbox_lead
+from outbox.services import outbox_lead_queue
 from storefront.models import CatalogueEntry, ContactRequest, CustomerProfile, CustomerSubscription, Purchase
 from storefront.selectors import customer_subscription_ids, customer_tenant_id, plan_statuses
-from storefront.tasks import contact_request_deliver as deliver_task
 
 User = get_user_model()
 
@@ -225,7 +224,7 @@ def purchase_resolution(purchase: Purchase) -> dict:
 def contact_request_create(
     *, offer_id: int, snapshot: OfferSnapshot, customer, data: dict, preview: bool = False
 ) -> ContactRequest:
-    """Record a Contact me request and deliver it as a lead on a worker once the transaction commits."""
+    """Record a Contact me request and queue its lead in the outbox; a worker delivers it once the transaction commits."""
     offer = Offer.objects.select_for_update().get(pk=offer_id)
     _ensure_on_sale(offer, snapshot, preview=preview)
     if listing_action(snapshot.data).kind != ActionKind.CONTACT:
@@ -245,20 +244,13 @@ def contact_request_create(
         preview=preview,
         outbox_key=f"storefront:lead:{lead_id}",
     )
-    transaction.on_commit(lambda: _enqueue_lead(request.pk))
+    setup = snapshot_page_values(snapshot.data).get("offer_setup") or {}
+    outbox_lead_queue(key=request.outbox_key, setup=setup, payload=contact_request_lead_payload(request))
     return request
 
 
-def _enqueue_lead(contact_request_id: int) -> None:
-
-    deliver_task.delay(contact_request_id=contact_request_id)
-
-
-def contact_request_deliver(*, contact_request_id: int):
-    """Deliver the request's lead to the destination its snapshot's Offer setup names, once per outbox key."""
-
-    request = ContactRequest.objects.select_related("offer__account", "snapshot").get(pk=contact_request_id)
-    setup = snapshot_page_values(request.snapshot.data).get("offer_setup") or {}
+def contact_request_lead_payload(request: ContactRequest) -> dict:
+    """Return the lead document of a contact request, as the publisher's destination receives it."""
     customer = {"name": request.name, "email": request.email, "company": request.company}
     if request.phone:
         customer["phone"] = request.phone
@@ -266,7 +258,7 @@ def contact_request_deliver(*, contact_request_id: int):
         customer["country"] = request.country
     payload = lead_payload(request.offer, lead_id=request.lead_id, customer=customer, description=request.message)
     payload.update(createdAt=request.created_at.isoformat(), source="marketplace", preview=request.preview)
-    return outbox_lead(request.outbox_key, setup, payload)
+    return payload
 
 
 # -- the catalogue's search rows ----------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ from outbox.outbound import OutboundResult
 
 POLICY = "100.5"
 PAGE = "offer_setup"
-DELIVER = "lead_deliver"  # ctx.extra key: (key, offer setup values, payload) -> OutboundResult, once per key
+SEND_NOW = "lead_send_now"  # ctx.extra key: (*, key, setup, payload) -> OutboundResult, sent once per key
 
-LeadDeliver = Callable[[str, dict, dict], OutboundResult]
+LeadSendNow = Callable[..., OutboundResult]
 
 
 def submission_test_lead_id(submission_id: int, phase: str) -> str:
@@ -25,14 +25,14 @@ def submission_test_lead_id(submission_id: int, phase: str) -> str:
 
 def check_lead_management(ctx: StepContext) -> list[Finding]:
     """Deliver a test lead to the destination on the Offer setup page; refused or unreachable is a finding."""
-    deliver: LeadDeliver | None = ctx.extra.get(DELIVER)
-    if deliver is None:
-        raise ImproperlyConfigured("check_lead_management needs ctx.extra['lead_deliver'] (deliver once per key).")
+    send_now: LeadSendNow | None = ctx.extra.get(SEND_NOW)
+    if send_now is None:
+        raise ImproperlyConfigured("check_lead_management needs ctx.extra['lead_send_now'] (send once per key).")
     setup = ctx.page(PAGE)
     destination = setup.get("leads_destination") or ""
     field = {"https": "leads_https_url", "email": "leads_email"}.get(destination, "leads_destination")
     payload = lead_test_payload(ctx.offer, lead_id=submission_test_lead_id(ctx.submission_id, ctx.phase))
-    result = deliver(f"{ctx.key}:test-lead", setup, payload)
+    result = send_now(key=f"{ctx.key}:test-lead", setup=setup, payload=payload)
     if result.ok:
         return []
     return [

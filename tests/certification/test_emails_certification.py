@@ -13,7 +13,7 @@ from certification.notifications import (
 )
 from offers.models import Plan
 from outbox.models import OutboxMessage
-from outbox.services import outbox_deliver_email
+from outbox.services import outbox_deliver_message
 from tests.certification.test_reviews_queue import review_item_make
 from tests.factories import UserFactory
 
@@ -191,8 +191,8 @@ def test_a_message_delivered_twice_reaches_the_smtp_server_once_with_both_parts(
     notify_failure_report(submission)
     report = _message(f"submission:{submission.pk}:failure-report")
 
-    outbox_deliver_email(message_id=report.pk)
-    outbox_deliver_email(message_id=report.pk)  # a redelivered task
+    outbox_deliver_message(message_id=report.pk)
+    outbox_deliver_message(message_id=report.pk)  # a redelivered task
 
     received = smtp_sink.wait_for(1, timeout=5)
     assert len(received) == 1
@@ -213,7 +213,7 @@ def test_a_refused_delivery_is_recorded_and_left_pending_for_the_retry(submissio
     live = _message(f"submission:{submission.pk}:live")
 
     with pytest.raises(ConnectionRefusedError):
-        outbox_deliver_email(message_id=live.pk)
+        outbox_deliver_message(message_id=live.pk)
 
     live.refresh_from_db()
     assert (live.state, live.attempts) == (OutboxMessage.State.PENDING, 1)

@@ -8,29 +8,14 @@ from certification.checks.leads import check_lead_management, submission_test_le
 from certification.steps import has_leads as leads_applies
 from offers.demo import offer_fill_all
 from offers.snapshots import snapshot_build
-from outbox.leads import lead_deliver
+from outbox.models import OutboxMessage
+from outbox.services import outbox_send_now
 from tests.offers.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def deliver_now(key: str, setup: dict, payload: dict):
-    """Deliver at once, every time (what the outbox does for a key it has not sent yet)."""
-    return lead_deliver(setup, payload)
-
-
-def outbox_like(sent: dict):
-    """Return a deliver function that sends once per key and answers later calls with the first result."""
-
-    def deliver(key: str, setup: dict, payload: dict):
-        if key not in sent:
-            sent[key] = lead_deliver(setup, payload)
-        return sent[key]
-
-    return deliver
-
-
-def _context(owner, setup: dict, *, deliver=deliver_now, submission_id=9, phase="automated_validation"):
+def _context(owner, setup: dict, *, send_now=outbox_send_now, submission_id=9, phase="automated_validation"):
     offer = OfferFactory(account=owner.account, offer_type="consulting", offer_id="lead-check")
     offer_fill_all(offer, owner.user)
     snapshot = snapshot_build(offer)
@@ -42,7 +27,7 @@ def _context(owner, setup: dict, *, deliver=deliver_now, submission_id=9, phase=
         offer=offer,
         phase=phase,
         step_key="lead_management",
-        extra={"lead_deliver": deliver} if deliver else {},
+        extra={"lead_send_now": send_now} if send_now else {},
     )
 
 
@@ -59,18 +44,22 @@ def test_the_endpoint_receives_the_test_lead_as_json_and_the_check_passes(owner,
 
 
 def test_running_the_check_twice_through_the_outbox_sends_the_lead_once(owner, https_endpoint):
-    ctx = _context(owner, _https(https_endpoint), deliver=outbox_like({}))
+    ctx = _context(owner, _https(https_endpoint))
     assert check_lead_management(ctx) == []
     assert check_lead_management(ctx) == []
     assert len(https_endpoint.received("POST", "/leads")) == 1
+    message = OutboxMessage.objects.get(key=f"{ctx.key}:test-lead")
+    assert (message.channel, message.state, message.attempts) == ("lead_https", "sent", 1)
 
 
 def test_a_rerun_sends_the_same_lead_id(owner, https_endpoint):
     ctx = _context(owner, _https(https_endpoint))
-    check_lead_management(ctx)
-    check_lead_management(ctx)
-    ids = {request["json"]["leadId"] for request in https_endpoint.received("POST", "/leads")}
-    assert ids == {submission_test_lead_id(9, "automated_validation")}
+    https_endpoint.status = 500
+    assert check_lead_management(ctx)  # refused: the outbox records the failure, nothing is sent yet
+    https_endpoint.status = 200
+    assert check_lead_management(ctx) == []  # the re-run sends the lead again, under the same key
+    ids = [request["json"]["leadId"] for request in https_endpoint.received("POST", "/leads")]
+    assert ids == [submission_test_lead_id(9, "automated_validation")] * 2
 
 
 def test_each_phase_of_a_submission_has_its_own_test_lead():
@@ -114,9 +103,9 @@ def test_an_email_that_cannot_be_sent_fails_on_the_email_field(owner, settings):
     assert (finding.field, finding.policy) == ("leads_email", "100.5")
 
 
-def test_the_check_needs_a_deliver_function_wired_by_the_pipeline(owner, https_endpoint):
+def test_the_check_needs_a_send_function_wired_by_the_pipeline(owner, https_endpoint):
     with pytest.raises(ImproperlyConfigured):
-        check_lead_management(_context(owner, _https(https_endpoint), deliver=None))
+        check_lead_management(_context(owner, _https(https_endpoint), send_now=None))
 
 
 def test_the_step_applies_only_with_a_leads_destination():

@@ -5,6 +5,7 @@ import pytest
 from accounts.models import Membership
 from accounts.services import member_invite
 from outbox.models import OutboxMessage
+from outbox.services import outbox_deliver_message
 from outbox.tasks import outbox_deliver
 from tests.factories import MembershipFactory
 
@@ -45,10 +46,8 @@ def test_an_unreachable_smtp_server_leaves_the_message_pending_with_the_error(se
     owner = MembershipFactory(role=Membership.Role.OWNER)
     member_invite(by=owner, email="nobody@example.com", role=Membership.Role.DEVELOPER)
     message = OutboxMessage.objects.get()
-    from outbox.services import outbox_deliver_email
-
     with pytest.raises(ConnectionRefusedError):
-        outbox_deliver_email(message_id=message.pk)
+        outbox_deliver_message(message_id=message.pk)
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.PENDING
     assert message.attempts == 1

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from outbox.models import OutboxMessage
+from outbox.services import outbox_deliver_message
 from storefront.models import ContactRequest, Purchase
-from storefront.services import contact_request_deliver, landing_page_url
+from storefront.services import landing_page_url
 from tests.storefront.factories import APP_ID, CONTACT_ME, SUBSCRIPTION, live_offer, stop_selling
 
 pytestmark = pytest.mark.django_db
@@ -115,11 +116,14 @@ def test_a_contact_request_becomes_a_lead_delivered_once_to_the_publishers_endpo
         response = customer_client.post(reverse("storefront:contact", args=[offer.pk]), CONTACT_FORM)
     assert response.status_code == 302
     assert len(callbacks) == 1  # delivery is handed to a worker on commit, never done in the request
+    assert https_endpoint.requests == []
     lead = ContactRequest.objects.get()
     assert (lead.preview, lead.snapshot_id, lead.company) == (False, offer.live_snapshot_id, "Woodgrove Bank")
 
-    assert contact_request_deliver(contact_request_id=lead.pk).ok
-    assert contact_request_deliver(contact_request_id=lead.pk).ok
+    message = OutboxMessage.objects.get(key=lead.outbox_key)
+    assert (message.channel, message.recipients) == ("lead_https", [https_endpoint.url("/leads")])
+    assert outbox_deliver_message(message_id=message.pk).ok
+    assert outbox_deliver_message(message_id=message.pk).ok  # a redelivered task
     [received] = https_endpoint.received("POST", "/leads")
     assert received["json"]["leadId"] == lead.lead_id
     assert received["json"]["offerId"] == offer.offer_id
