@@ -7,7 +7,7 @@ services and state machines. Never used outside demo data.
 
 from django.db import transaction
 
-from certification.models import ReviewItem, Submission
+from certification.models import ReviewItem, Step, Submission
 from certification.pipeline import submission_advance
 from certification.reviews import review_decide
 from certification.services import offer_stop_selling, publish_go_live, stop_sell_complete_due, submission_start
@@ -29,7 +29,10 @@ def _drive_demo(submission_id: int) -> None:
     for _ in range(50):
         submission_advance(submission_id=submission_id, run_check=lambda definition, context: [])
         submission = Submission.objects.get(pk=submission_id)
-        if submission.state != Submission.State.RUNNING or not submission.steps.filter(state="pending").exists():
+        if (
+            submission.state != Submission.State.RUNNING
+            or not submission.steps.filter(state=Step.State.PENDING).exists()
+        ):
             return
 
 

@@ -65,15 +65,15 @@ class Submission(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["offer"],
-                condition=models.Q(state__in=["running", "waiting_review", "waiting_signoff"]),
-                name="one_active_submission_per_offer",
-            ),
-            models.UniqueConstraint(fields=["offer", "number"], name="submission_number_unique_per_offer"),
-        ]
         indexes = [models.Index(fields=["state", "updated_at"])]
+
+    # Set after Meta because Meta's body cannot see ACTIVE; the condition deconstructs to the same values.
+    Meta.constraints = [
+        models.UniqueConstraint(
+            fields=["offer"], condition=models.Q(state__in=ACTIVE), name="one_active_submission_per_offer"
+        ),
+        models.UniqueConstraint(fields=["offer", "number"], name="submission_number_unique_per_offer"),
+    ]
 
     def __str__(self):
         return f"{self.offer} #{self.number}"
@@ -149,6 +149,14 @@ class Step(FSMModelMixin, models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
+    # Bootstrap badge of each state on the overview's timeline; pending and skipped steps are plain.
+    STATE_BADGES = {
+        State.SUCCEEDED: "text-bg-success",
+        State.FAILED: "text-bg-danger",
+        State.RUNNING: "text-bg-primary",
+        State.WAITING: "text-bg-info",
+    }
+
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveIntegerField()
     phase = models.CharField(max_length=32, choices=Phase.choices)
@@ -169,6 +177,10 @@ class Step(FSMModelMixin, models.Model):
 
     def __str__(self):
         return f"{self.submission} {self.order}. {self.name}"
+
+    @property
+    def state_badge(self) -> str:
+        return self.STATE_BADGES.get(self.state, "text-bg-light border")
 
     @transition(field=state, source=State.PENDING, target=State.RUNNING)
     def start(self, token, when):
@@ -235,6 +247,11 @@ class Finding(models.Model):
     @property
     def is_automated(self) -> bool:
         return self.source == self.Source.AUTOMATED
+
+    @property
+    def is_system(self) -> bool:
+        """Whether the finding is a failure on our side rather than a problem in the offer."""
+        return self.source == self.Source.SYSTEM
 
 
 class ReviewItem(models.Model):

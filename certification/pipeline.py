@@ -21,7 +21,7 @@ from certification.notifications import notify_failure_report, notify_live
 from certification.steps import Kind, StepDef, step_definition, steps_planned, wait_enter
 from certification.tasks import advance
 from offers.history import history_record
-from offers.models import Offer
+from offers.models import Offer, Plan
 from outbox.services import outbox_send_now
 
 logger = logging.getLogger(__name__)
@@ -249,7 +249,7 @@ def _listing_step(submission: Submission, step: Step, definition: StepDef, now) 
     else:
         offer.publish_live(submission.snapshot)
         live_plans = {p["plan_id"] for p in submission.snapshot.data.get("plans", [])}
-        for plan in offer.plans.select_for_update().filter(plan_id__in=live_plans, status__in=["draft", "live"]):
+        for plan in offer.plans.select_for_update().filter(plan_id__in=live_plans, status__in=Plan.PURCHASABLE):
             plan.go_live()
             plan.save()
         history_record(offer, "published_live", message=_("Published live"))
@@ -271,12 +271,18 @@ def pipeline_watchdog(*, now=None) -> dict:
     stale_before = now - timedelta(seconds=_setting("PIPELINE_STALE_AFTER", 600))
     idle_before = now - timedelta(seconds=_setting("PIPELINE_IDLE_AFTER", 120))
     requeued = given_up = redriven = 0
-    stalled = Step.objects.filter(state=Step.State.RUNNING, heartbeat_at__lt=stale_before, submission__state="running")
+    stalled = Step.objects.filter(
+        state=Step.State.RUNNING, heartbeat_at__lt=stale_before, submission__state=Submission.State.RUNNING
+    )
     for step_id, submission_id in stalled.values_list("pk", "submission_id"):
         with transaction.atomic():
             submission = submission_lock(submission_id)
             step = Step.objects.select_for_update().get(pk=step_id)
-            if step.state != Step.State.RUNNING or step.heartbeat_at >= stale_before or submission.state != "running":
+            if (
+                step.state != Step.State.RUNNING
+                or step.heartbeat_at >= stale_before
+                or submission.state != Submission.State.RUNNING
+            ):
                 continue
             if step.attempts >= _setting("PIPELINE_STEP_MAX_ATTEMPTS", 3):
                 step_give_up(submission, step, reason="no heartbeat; retries spent")

@@ -16,6 +16,15 @@ def submission_active(offer) -> Submission | None:
     return offer.submissions.filter(state__in=Submission.ACTIVE).order_by("-number").first()
 
 
+# Bootstrap icon of each phase state on the overview's timeline; a pending phase shows an empty circle.
+PHASE_ICONS = {
+    Step.State.SUCCEEDED: "bi-check-circle-fill text-success",
+    Step.State.FAILED: "bi-x-circle-fill text-danger",
+    Step.State.RUNNING: "bi-arrow-repeat text-primary",
+    Step.State.SKIPPED: "bi-dash-circle text-body-tertiary",
+}
+
+
 @dataclass
 class PhaseRow:
     key: str
@@ -23,17 +32,21 @@ class PhaseRow:
     steps: list = field(default_factory=list)
 
     @property
-    def state(self) -> str:
+    def state(self) -> Step.State:
         states = {s.state for s in self.steps}
         if Step.State.FAILED in states:
-            return "failed"
+            return Step.State.FAILED
         if states == {Step.State.SKIPPED}:
-            return "skipped"
+            return Step.State.SKIPPED
         if states <= {Step.State.SUCCEEDED, Step.State.SKIPPED}:
-            return "succeeded"
+            return Step.State.SUCCEEDED
         if states & {Step.State.RUNNING, Step.State.WAITING} or (Step.State.SUCCEEDED in states):
-            return "running"
-        return "pending"
+            return Step.State.RUNNING
+        return Step.State.PENDING
+
+    @property
+    def icon(self) -> str:
+        return PHASE_ICONS.get(self.state, "bi-circle text-body-tertiary")
 
 
 def submission_timeline(submission: Submission) -> list[PhaseRow]:

@@ -133,6 +133,32 @@ class Offer(ConcurrentTransitionMixin, models.Model):
     def status_colour(self) -> str:
         return self.STATUS_COLOURS.get(self.status, "secondary")
 
+    # -- one flag per status the templates ask about, so they never spell a status value.
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_attention_needed(self) -> bool:
+        return self.status == self.Status.ATTENTION_NEEDED
+
+    @property
+    def is_preview(self) -> bool:
+        return self.status == self.Status.PREVIEW
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.LIVE
+
+    @property
+    def is_pending_stop_sell(self) -> bool:
+        return self.status == self.Status.PENDING_STOP_SELL
+
+    @property
+    def is_not_available(self) -> bool:
+        return self.status == self.Status.NOT_AVAILABLE
+
     @property
     def type_spec(self):
 
@@ -164,6 +190,9 @@ class Plan(FSMModelMixin, models.Model):
         STOP_SELL_PENDING = "stop_sell_pending", _("Stop sell pending")
         STOPPED = "stopped", _("Stopped")
 
+    PURCHASABLE = (Status.DRAFT, Status.LIVE)  # still for sale: checked for purchase and put live by Final publish
+    INACTIVE = (Status.STOP_SELL_PENDING, Status.STOPPED)  # stopped selling: checks and listings skip it
+
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="plans")
     plan_id = models.CharField(_("plan ID"), max_length=50)
     data = models.JSONField(default=dict)
@@ -191,7 +220,7 @@ class Plan(FSMModelMixin, models.Model):
         instance._loaded_plan_id = instance.plan_id
         return instance
 
-    @transition(field=status, source=[Status.DRAFT, Status.LIVE], target=Status.LIVE)
+    @transition(field=status, source=PURCHASABLE, target=Status.LIVE)
     def go_live(self):
         """The plan is part of a live listing."""
 
@@ -206,6 +235,10 @@ class Plan(FSMModelMixin, models.Model):
     @property
     def name(self) -> str:
         return self.data.get("name") or self.plan_id
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
 
 def _upload_to(instance, filename):

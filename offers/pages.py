@@ -52,6 +52,10 @@ class PageState:
     def complete(self) -> bool:
         return self.status == PageStatus.COMPLETE
 
+    @property
+    def is_not_started(self) -> bool:
+        return self.status == PageStatus.NOT_STARTED
+
 
 class OfferState:
     """Everything needed to judge an offer's pages, loaded in a fixed number of queries."""

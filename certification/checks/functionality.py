@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from certification.checks.base import Finding, Severity, StepContext
 from offers import constants as c
+from offers.models import Plan
 from outbox.outbound import outbound_request
 
 POLICY = "100.12"
 POLICY_LANDING_PAGE = "1000.6"
 POLICY_FULFILLMENT = "1000.4"
 TECHNICAL = "technical_configuration"
-INACTIVE_PLAN_STATUSES = {"stop_sell_pending", "stopped"}
 VM_IMAGE_SLOTS = 8  # offers.forms.plans.vm.VM_IMAGE_VERSIONS_MAX
 SAS_MIN_VALIDITY = datetime.timedelta(days=21)  # Microsoft copies the image over weeks; it asks for 3 of them
 _VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
@@ -104,7 +104,7 @@ def _entra_findings(ctx: StepContext) -> list[Finding]:
 
 
 def _plans_findings(ctx: StepContext, check) -> list[Finding]:
-    plans = [plan for plan in ctx.plans if plan.get("status") not in INACTIVE_PLAN_STATUSES]
+    plans = [plan for plan in ctx.plans if plan.get("status") not in Plan.INACTIVE]
     if not plans:
         return [Finding("functionality.no_plans", _("Add at least one plan."), policy=POLICY, page="plans")]
     findings = []

@@ -19,6 +19,7 @@ from certification.checks.archives import (
     snapshot_file_read,
 )
 from certification.checks.base import Finding, StepContext
+from offers.models import Plan
 
 PACKAGE_POLICY = "300.1"
 TEMPLATE_POLICY = "300.2"
@@ -31,7 +32,6 @@ ARM_TYPES = {"string", "securestring", "int", "bool", "object", "secureobject", 
 _CONTENT_VERSION = re.compile(r"[0-9]+(?:\.[0-9]+){3}")
 TEMPLATE_MAX_BYTES = 4 * 1024 * 1024  # Azure Resource Manager refuses larger templates
 NAMES_SHOWN_MAX = 5
-INACTIVE_PLAN_STATUSES = {"stop_sell_pending", "stopped"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,7 +51,7 @@ def check_package(ctx: StepContext) -> list[Finding]:
     findings = []
     if ctx.offer_type == "azure_application":
         for plan in ctx.plans:
-            if plan.get("status") not in INACTIVE_PLAN_STATUSES:
+            if plan.get("status") not in Plan.INACTIVE:
                 findings.extend(_check_one(ctx, plan["data"].get("package"), f"plan:{plan['plan_id']}", "package"))
     test_drive = ctx.page("test_drive")
     if test_drive and (test_drive.get("arm_template") or test_drive.get("test_drive_type") == "azure_resource_manager"):

@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from certification.checks.base import Finding, StepContext
 from offers import constants as c
 from offers.forms.plans import SaasPlanForm, term_price_field
+from offers.models import Plan
 from outbox.outbound import outbound_request
 
 POLICY_PRICING = "100.4"
 POLICY_LANDING_PAGE = "1000.6"
 POLICY_FULFILLMENT = "1000.4"
 KNOWN_MARKETS = frozenset(code for code, _label in c.MARKETS)
-PURCHASABLE = ("draft", "live")  # plans that stopped selling cannot be bought
 TECHNICAL = "technical_configuration"
 METER_PREFIXES = {
     "saas": ("dimension", c.METERED_DIMENSIONS_MAX),
@@ -49,7 +49,7 @@ def _plan_finding(plan: dict, code: str, field: str, message: str) -> Finding:
 
 
 def _plans_findings(ctx: StepContext) -> list[Finding]:
-    plans = [plan for plan in ctx.plans if plan.get("status", "draft") in PURCHASABLE]
+    plans = [plan for plan in ctx.plans if plan.get("status", Plan.Status.DRAFT) in Plan.PURCHASABLE]
     if not plans:
         return [
             Finding(

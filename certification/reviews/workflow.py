@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certification.checks.base import Finding as CheckFinding
-from certification.models import Policy, ReviewItem, Step, Submission
+from certification.models import Finding, Policy, ReviewItem, Step, Submission
 from certification.pipeline import enqueue_advance, findings_store, submission_fail, submission_lock
 from certification.reviews.queues import _active_claim, claim_ttl
 from certification.steps import Kind, StepDef, wait_register
@@ -251,7 +251,7 @@ def review_decide(*, item_id: int, decision: str, by, citations=(), internal_com
             CheckFinding(code=f"review.{item.level}", message=policies[n].gist, policy=n, page=page, field=field)
             for n, _notes, page, field in citations
         ],
-        source="reviewer",
+        source=Finding.Source.REVIEWER,
     )
     for finding, (_number, notes, _page, _field) in zip(stored, citations, strict=True):
         finding.review_notes = notes

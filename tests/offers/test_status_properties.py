@@ -1,0 +1,123 @@
+"""Status flags and groups of offers, plans and pages, and the guard that keeps status values out of templates."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django_fsm import TransitionNotAllowed
+
+from offers.models import Offer, Plan
+from offers.pages import OfferState, PageStatus
+from tests.offers.factories import OfferFactory, OfferPageFactory, PlanFactory
+
+OFFER_FLAGS = {
+    "is_draft": Offer.Status.DRAFT,
+    "is_attention_needed": Offer.Status.ATTENTION_NEEDED,
+    "is_preview": Offer.Status.PREVIEW,
+    "is_live": Offer.Status.LIVE,
+    "is_pending_stop_sell": Offer.Status.PENDING_STOP_SELL,
+    "is_not_available": Offer.Status.NOT_AVAILABLE,
+}
+
+
+@pytest.mark.parametrize(("flag", "status"), OFFER_FLAGS.items())
+def test_an_offer_status_flag_is_true_in_its_status(flag, status):
+    assert getattr(OfferFactory.build(status=status), flag) is True
+
+
+@pytest.mark.parametrize(("flag", "status"), OFFER_FLAGS.items())
+def test_an_offer_status_flag_is_false_in_every_other_status(flag, status):
+    others = [s for s in Offer.Status if s != status]
+    assert not any(getattr(OfferFactory.build(status=other), flag) for other in others)
+
+
+def test_a_plan_is_draft_only_while_its_status_is_draft():
+    flags = {status: PlanFactory.build(status=status).is_draft for status in Plan.Status}
+    assert flags == {status: status == Plan.Status.DRAFT for status in Plan.Status}
+
+
+def test_every_plan_status_is_either_purchasable_or_inactive():
+    assert sorted([*Plan.PURCHASABLE, *Plan.INACTIVE]) == sorted(Plan.Status)
+
+
+def test_plans_that_stopped_selling_are_inactive():
+    assert set(Plan.INACTIVE) == {"stop_sell_pending", "stopped"}
+
+
+def test_draft_and_live_plans_are_purchasable():
+    assert set(Plan.PURCHASABLE) == {"draft", "live"}
+
+
+@pytest.mark.parametrize("status", Plan.PURCHASABLE)
+def test_a_purchasable_plan_can_go_live(status):
+    plan = PlanFactory.build(status=status)
+    plan.go_live()
+    assert plan.status == Plan.Status.LIVE
+
+
+@pytest.mark.parametrize("status", Plan.INACTIVE)
+def test_a_plan_that_stopped_selling_cannot_go_live(status):
+    with pytest.raises(TransitionNotAllowed):
+        PlanFactory.build(status=status).go_live()
+
+
+@pytest.mark.django_db
+def test_a_page_without_saved_values_is_not_started():
+    state = OfferState(OfferFactory())
+    page = state.page_state(state.spec.page("offer_setup"))
+    assert page.is_not_started
+
+
+@pytest.mark.django_db
+def test_a_page_with_saved_values_is_started_even_when_incomplete():
+    offer = OfferPageFactory(key="offer_setup", data={}).offer
+    state = OfferState(offer)
+    page = state.page_state(state.spec.page("offer_setup"))
+    assert (page.status, page.is_not_started) == (PageStatus.INCOMPLETE, False)
+
+
+# -- templates name no status value: they read flags such as offer.is_live, or a class the model or view picks.
+
+_OPERATOR = r"(?:==|!=|\bnot\s+in\b|\bin\b)"
+_STATUS = r"\b(?:status|state|source)\b"
+STATUS_COMPARISON = re.compile(rf"""{_STATUS}\s*{_OPERATOR}\s*["']|["']\s*{_OPERATOR}\s*[\w.]*{_STATUS}""")
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{% if offer.status == "live" %}',
+        "{% elif step.state != 'failed' %}",
+        '{% if f.source in "system automated" %}',
+        '{% if "draft" == row.plan.status %}',
+        '{% if status not in "draft live" %}',
+    ],
+)
+def test_the_template_guard_finds_a_status_compared_with_a_value(line):
+    assert STATUS_COMPARISON.search(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '<li data-step="{{ step.key }}" data-state="{{ step.state }}">',
+        "{% if filters.status == value %}btn-{{ colour }}{% endif %}",
+        "{% if offer.is_live %}",
+        '<span class="badge text-bg-{{ offer.status_colour }}">',
+    ],
+)
+def test_the_template_guard_lets_flags_and_attributes_through(line):
+    assert not STATUS_COMPARISON.search(line)
+
+
+def test_no_template_outside_admin_compares_a_status_with_a_value():
+    found = [
+        f"{path.relative_to(TEMPLATES)}:{number}: {match.group(0)}"
+        for path in sorted(TEMPLATES.rglob("*"))
+        if path.is_file() and path.suffix in {".html", ".txt"} and path.relative_to(TEMPLATES).parts[0] != "admin"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        for match in STATUS_COMPARISON.finditer(line)
+    ]
+    assert found == []
