@@ -118,7 +118,7 @@ def _vm_plan(plan: ListedPlan, data: dict) -> None:
 
 def _plan_on_sale(status: str | None, *, preview: bool) -> bool:
     if preview:
-        return status not in (Plan.Status.STOP_SELL_PENDING, Plan.Status.STOPPED)
+        return status not in Plan.INACTIVE
     return status == Plan.Status.LIVE
 
 
