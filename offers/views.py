@@ -3,13 +3,13 @@
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import member_required
 from offers.forms.create import OfferCreateForm
 from offers.leads import lead_test_payload
 from offers.pages import OfferState, PageStatus
@@ -18,20 +18,6 @@ from offers.services import offer_create, page_save, plan_create, plan_delete, p
 from offers.types import offer_types
 from offers.validators import audience_csv_render
 from outbox.services import outbox_send_now
-
-
-def member_required(view):
-    """Require a signed-in member of a publisher account; the view gets their membership."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.membership:
-            return redirect("accounts:no-account")
-        return view(request, request.membership, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def offer_context(state: OfferState, active: str, **extra) -> dict:
