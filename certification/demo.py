@@ -43,13 +43,13 @@ def _decide_open_reviews(submission: Submission, reviewer, *, reject: bool = Fal
     if reject:
         review_decide(
             item_id=item.pk,
-            decision="reject",
+            decision=ReviewItem.Decision.REJECT,
             by=reviewer,
             citations=[("100.1.1", "The name should say what the engagement delivers, e.g. its outcome.")],
             internal_comment="Demo: rejected to show the certification failure report.",
         )
     else:
-        review_decide(item_id=item.pk, decision="approve", by=reviewer)
+        review_decide(item_id=item.pk, decision=ReviewItem.Decision.APPROVE, by=reviewer)
     return True
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from certification.models import Policy
+from certification.models import Policy, ReviewItem
 
 
 class PolicyChoiceField(forms.ModelChoiceField):
@@ -86,11 +86,11 @@ CitationFormSet = formset_factory(CitationForm, formset=BaseCitationFormSet, ext
 class DecisionForm(forms.Form):
     """Approve, or Reject with at least one citation; internal comments stay with the reviewers."""
 
-    APPROVE, REJECT = "approve", "reject"
+    APPROVE, REJECT = ReviewItem.Decision.APPROVE, ReviewItem.Decision.REJECT
 
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))],
+        choices=ReviewItem.Decision.choices,
         widget=forms.RadioSelect,
     )
     internal_comment = forms.CharField(

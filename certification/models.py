@@ -217,6 +217,10 @@ class Step(FSMModelMixin, models.Model):
 class Finding(models.Model):
     """A problem found in a submission by a check or a reviewer, citing a policy, page and field."""
 
+    class Severity(models.TextChoices):
+        CRITICAL = "critical", _("Critical")  # blocks the submission: the offer goes to Attention needed
+        WARNING = "warning", _("Warning")  # shown to the publisher and the reviewers; does not block
+
     class Source(models.TextChoices):
         AUTOMATED = "automated", _("Automated check")
         REVIEWER = "reviewer", _("Reviewer")
@@ -227,7 +231,7 @@ class Finding(models.Model):
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.AUTOMATED)
     code = models.CharField(max_length=60)
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    severity = models.CharField(max_length=16, default="critical")
+    severity = models.CharField(max_length=16, choices=Severity.choices, default=Severity.CRITICAL)
     message = models.TextField()
     page = models.CharField(max_length=60, blank=True)
     field = models.CharField(max_length=80, blank=True)
@@ -242,7 +246,7 @@ class Finding(models.Model):
 
     @property
     def blocking(self) -> bool:
-        return self.severity == "critical"
+        return self.severity == self.Severity.CRITICAL
 
     @property
     def is_automated(self) -> bool:
@@ -267,6 +271,12 @@ class ReviewItem(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         CANCELLED = "cancelled", _("Cancelled")
+
+    class Decision(models.TextChoices):
+        """What a reviewer decides; not stored as such (the item's state records the outcome)."""
+
+        APPROVE = "approve", _("Approve")
+        REJECT = "reject", _("Reject")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="review_items")
     step = models.OneToOneField(Step, on_delete=models.CASCADE, related_name="review_item")

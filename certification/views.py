@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import member_required
 from certification import selectors
 from certification.models import Submission
-from certification.notifications import findings_for_report, location_labels
+from certification.notifications import findings_for_report
 from certification.previews import preview_links
 from certification.services import (
     PublishRefused,
@@ -21,6 +21,7 @@ from certification.services import (
     submission_start,
 )
 from offers.forms.create import NotesForm
+from offers.labels import location_labels
 from offers.models import Offer, Plan
 from offers.pages import OfferState
 from offers.selectors import offer_get

@@ -7,12 +7,11 @@ from typing import IO
 
 from django.core.files.storage import default_storage
 
+from certification.models import Finding as FindingRecord
 from offers.snapshots import is_file_field
 
-
-class Severity:
-    CRITICAL = "critical"  # blocks the submission: the offer goes to Attention needed
-    WARNING = "warning"  # shown to the publisher and the reviewers; does not block
+# The one definition of severities is the Finding model's; checks return them on their own findings.
+Severity = FindingRecord.Severity
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,3 @@ def review_open_counts() -> dict[str, int]:
     counts = dict.fromkeys(ReviewItem.Level.values, 0)
     counts.update({row["level"]: row["n"] for row in rows})
     return counts
-
-
-# -- The dossier: everything the change view of an item shows -----------------------------------------------------

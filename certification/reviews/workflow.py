@@ -215,10 +215,10 @@ def review_decide(*, item_id: int, decision: str, by, citations=(), internal_com
         raise ReviewRefused(_("This item has already been decided or its submission has ended."))
     if item.claimed_by_id and item.claimed_by_id != by.pk and not _claim_expired(item, timezone.now()):
         raise PermissionDenied(_("%(who)s has claimed this item.") % {"who": item.claimed_by})
-    if decision not in ("approve", "reject"):
+    if decision not in ReviewItem.Decision.values:
         raise ValidationError(_("Choose Approve or Reject."))
     citations = [_citation(entry, submission.snapshot.data) for entry in citations if entry[0] and entry[0].strip()]
-    if decision == "reject" and not citations:
+    if decision == ReviewItem.Decision.REJECT and not citations:
         raise ValidationError({"citations": _("Cite at least one policy to reject.")})
     policies = {p.number: p for p in Policy.objects.filter(number__in=[c[0] for c in citations])}
     unknown = [c[0] for c in citations if c[0] not in policies]
@@ -227,7 +227,7 @@ def review_decide(*, item_id: int, decision: str, by, citations=(), internal_com
     now = timezone.now()
     item.decided_by, item.decided_at, item.internal_comment = by, now, internal_comment
     item.claimed_by, item.last_activity_at = item.claimed_by or by, now
-    if decision == "approve":
+    if decision == ReviewItem.Decision.APPROVE:
         item.state = ReviewItem.State.APPROVED
         item.save()
         step.succeed(now)
@@ -266,6 +266,3 @@ def review_decide(*, item_id: int, decision: str, by, citations=(), internal_com
     )
     submission_fail(submission)
     return item
-
-
-# -- The queues: what a reviewer sees, read at call time --------------------------------------------------------

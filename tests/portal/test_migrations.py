@@ -41,6 +41,7 @@ FORWARD_MIGRATIONS = {
     "storefront.0001_initial",
     "offers.0003_account_moved",
     "certification.0006_outbox_moved",
+    "certification.0007_finding_severity_choices",
     "portal.0003_moved_to_accounts_and_storefront",
 }
 RELABELLED = {
