@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
@@ -89,7 +90,12 @@ def _admitted(user, offer: Offer, data: dict, key: str) -> bool:
 def _unavailable(request, offer: Offer):
     owned = request.user.is_authenticated and offer.purchases.filter(customer=request.user).exists()
     name = (offer.live_snapshot.data.get("pages", {}).get("offer_listing") or {}).get("name") or offer.alias
-    return render(request, "storefront/unavailable.html", {"offer": offer, "name": name, "owned": owned}, status=410)
+    response = render(
+        request, "storefront/unavailable.html", {"offer": offer, "name": name, "owned": owned}, status=410
+    )
+    # Browsers keep a 410 without Cache-Control for good: a republished offer would stay "no longer available".
+    add_never_cache_headers(response)
+    return response
 
 
 # -- catalogue and listing pages ----------------------------------------------------------------------------
@@ -205,7 +211,10 @@ def _listing_page(request, shown: Shown):
         "contact_url": shown.url("contact") if listing.action.kind == ActionKind.CONTACT else "",
         "plans": [(plan, shown.url("buy", plan.plan_id)) for plan in listing.plans],
     }
-    return render(request, "storefront/listing.html", context)
+    response = render(request, "storefront/listing.html", context)
+    # The page is the customer's own (purchases, private plans) and its offer may stop selling at any moment.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 # -- acquisitions ---------------------------------------------------------------------------------------------

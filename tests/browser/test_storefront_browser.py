@@ -14,7 +14,7 @@ from offers.models import OfferPage
 from offers.samples.misc import LEADS_URL, PREVIEW_EMAILS
 from tests.certification.support import complete_offer, publish_to_live, publish_to_preview
 from tests.factories import PASSWORD, UserFactory
-from tests.storefront.factories import live_offer
+from tests.storefront.factories import live_offer, snapshot_data, snapshot_store, stop_selling
 from tests.support import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("policies")]
@@ -184,3 +184,21 @@ def test_after_stop_sell_the_offer_is_gone_from_search(page, live_server, owner)
     expect(page.get_by_test_id("offer-card")).to_have_count(0)
     page.goto(f"{live_server.url}/marketplace/offers/{offer.pk}/")
     expect(page.get_by_test_id("unavailable")).to_contain_text("no longer available in the marketplace")
+
+
+def test_a_customer_who_saw_the_no_longer_available_page_sees_the_offer_again_once_it_is_republished(
+    page, live_server, owner
+):
+    # Links (unlike typed addresses) take a page from the browser's cache whenever its headers let them.
+    offer = live_offer(owner.account, name="Northwind Inventory")
+    search(page, live_server.url, "Northwind")
+    stop_selling(offer)
+    page.get_by_role("link", name="Northwind Inventory").click()
+    expect(page.get_by_test_id("unavailable")).to_be_visible()
+
+    offer.start_publishing()
+    offer.publish_live(snapshot_store(offer, snapshot_data(offer, name="Northwind Inventory")))
+    offer.save()
+    search(page, live_server.url, "Northwind")
+    page.get_by_role("link", name="Northwind Inventory").click()
+    expect(page.get_by_test_id("listing-name")).to_have_text("Northwind Inventory")

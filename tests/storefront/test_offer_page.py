@@ -96,6 +96,18 @@ def test_after_stop_sell_the_page_says_the_offer_is_no_longer_available(client):
     assert "Retired Reports is no longer available in the marketplace" in response.content.decode()
 
 
+def test_the_no_longer_available_page_is_never_kept_by_a_browser_or_a_proxy(client):
+    offer = live_offer(name="Retired Reports")
+    stop_selling(offer)
+    cache_control = page(client, offer)["Cache-Control"]
+    assert {"no-store", "no-cache", "private"} <= {part.strip() for part in cache_control.split(",")}
+
+
+def test_the_offer_page_is_private_and_asked_for_again_on_every_visit(client):
+    cache_control = page(client, live_offer(name="Insight Board"))["Cache-Control"]
+    assert {"no-cache", "private"} <= {part.strip() for part in cache_control.split(",")}
+
+
 def test_while_stop_sell_is_pending_the_page_shows_but_nothing_can_be_bought(client, customer):
     offer = live_offer(name="Leaving Soon")
     offer.stop_selling()
