@@ -8,12 +8,13 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: run test lint format bench services chromium venv clean
+.PHONY: run test lint format bench services chromium venv clean lock
 
-$(STAMP): pyproject.toml
+# Installs come from the lock file (exact versions with hashes), so CI breaks only when the code changes.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -55,6 +56,11 @@ bench: $(STAMP)
 	@shopt -s nullglob; scripts=(benchmarks/*.py); \
 	if [ $${#scripts[@]} -eq 0 ]; then echo "no benchmarks yet"; fi; \
 	for script in "$${scripts[@]}"; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# After changing the dependencies in pyproject.toml: write the lock file again (needs PyPI).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet "pip-tools>=7.4,<8"
+	$(BIN)/pip-compile --quiet --generate-hashes --extra test --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf var/portal.sqlite3 var/broker var/static var/media var/celerybeat-schedule*
