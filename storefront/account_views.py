@@ -69,7 +69,7 @@ def purchases(request):
     """My purchases: kept whatever became of the offer or plan since."""
     context = {
         "purchases": selectors.customer_purchases(request.user),
-        "requests": request.user.contact_requests.select_related("offer")[:SALES_ROWS],
+        "requests": selectors.customer_contact_requests(request.user)[:SALES_ROWS],
     }
     return render(request, "storefront/customer/purchases.html", context)
 

@@ -1,6 +1,7 @@
 """Read-only queries of the storefront: the catalogue, listed offers, customers' subscriptions and purchases."""
 
 from django.db.models import QuerySet
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import Http404
 
 from offers.models import Offer, Plan
@@ -76,6 +77,17 @@ def customer_purchase(user, subscription_id) -> Purchase:
     if purchase is None:
         raise Http404
     return purchase
+
+
+def customer_contact_requests(user) -> QuerySet[ContactRequest]:
+    """Return the user's contact requests, newest first, each with the listing name it was sent from."""
+    return (
+        ContactRequest.objects.filter(customer=user)
+        .select_related("offer")
+        .annotate(
+            offer_name=KeyTextTransform("name", KeyTransform("offer_listing", KeyTransform("pages", "snapshot__data")))
+        )
+    )
 
 
 def publisher_purchases(membership) -> QuerySet[Purchase]:

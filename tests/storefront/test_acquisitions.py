@@ -138,6 +138,15 @@ def test_an_offer_that_is_bought_takes_no_contact_request(customer_client):
     assert not ContactRequest.objects.exists()
 
 
+def test_my_contact_requests_show_the_listing_name_not_the_publishers_alias(customer_client):
+    offer = live_offer(name="Lead Desk", setup=CONTACT_ME)
+    customer_client.post(reverse("storefront:contact", args=[offer.pk]), CONTACT_FORM)
+
+    content = customer_client.get(reverse("storefront:purchases")).content.decode()
+    assert '<span data-testid="contact-request">Lead Desk' in content
+    assert offer.alias not in content
+
+
 def test_purchases_are_kept_and_visible_after_stop_sell(customer_client):
     offer = live_offer(name="Retired Reports")
     buy(customer_client, offer)
