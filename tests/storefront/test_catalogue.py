@@ -39,6 +39,12 @@ def test_the_catalogue_lists_only_live_offers(client):
     assert "Previewed Planner" not in response.content.decode()
 
 
+def test_a_visitor_sees_one_sign_in_link_that_comes_back_to_the_page(client):
+    content = client.get(f"{CATALOGUE}?q=ledger").content.decode()
+    assert content.count(">Sign in</a>") == 1
+    assert "/sign-in/?next=/marketplace/%3Fq%3Dledger" in content
+
+
 def test_the_catalogue_shows_the_live_snapshot_and_never_the_draft(client):
     offer = live_offer(name="Contoso Ledger")
     OfferPage.objects.create(offer=offer, key="offer_listing", data={"name": "Draft Name Nobody Sees"})
