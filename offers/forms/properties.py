@@ -59,6 +59,11 @@ class PropertiesForm(PageForm):
 
     slots: tuple = INDUSTRY_SLOTS
 
+    def adjust_fields(self) -> None:
+        # static/js/portal.js lists only the children of the parent chosen in the field data-follows names.
+        for parent, children, _vocabulary, _limit in self.slots:
+            self.fields[children].widget.attrs["data-follows"] = self.add_prefix(parent)
+
     def industries_layout(self) -> Fieldset:
         return Fieldset(
             _("Industries"),

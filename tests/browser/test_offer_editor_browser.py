@@ -3,11 +3,13 @@
 import pytest
 from playwright.sync_api import expect
 
-from offers.models import Offer
+from offers.constants import CATEGORIES
+from offers.models import Offer, OfferPage
 from offers.pages import OfferState
 from offers.samples import listing, misc, plans
 from tests.browser.filling import fill_form
 from tests.factories import PASSWORD, MembershipFactory
+from tests.offers.factories import OfferFactory
 from tests.support import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,3 +92,29 @@ def test_a_publisher_fills_every_page_of_an_offer_to_complete_and_publish_is_ena
     expect(page.locator(".stored-file").first).to_be_visible()
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_test_id("page-status")).to_have_text("Complete")
+
+
+def test_the_subcategory_list_follows_the_category_chosen_without_a_save(page, live_server):
+    member = MembershipFactory()
+    offer = OfferFactory(account=member.account, offer_type="saas")
+    browser_sign_in(page, live_server.url, member.user.email, PASSWORD)
+    page.goto(f"{live_server.url}/offers/{offer.pk}/pages/properties/")
+    subcategories = page.locator('select[name="primary_subcategories"]')
+
+    def shown():
+        return subcategories.evaluate("el => [...el.options].filter(o => o.checkVisibility()).map(o => o.value)")
+
+    assert shown() == []
+    page.get_by_label("Primary category").select_option("Analytics")
+    assert shown() == CATEGORIES["Analytics"]
+    subcategories.select_option("Big Data")
+    page.get_by_label("Primary category").select_option("Databases")
+    assert shown() == CATEGORIES["Databases"]
+    assert subcategories.evaluate("el => [...el.selectedOptions].map(o => o.value)") == []
+
+    subcategories.select_option("Relational")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_test_id("page-status")).to_have_text("Incomplete")
+    saved = OfferPage.objects.get(offer=offer, key="properties").data
+    assert (saved["primary_category"], saved["primary_subcategories"]) == ("Databases", ["Relational"])
+    assert shown() == CATEGORIES["Databases"]
