@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from offers import constants as c
 from offers.forms.base import PageForm, StoredFileField
+from offers.forms.rich_text import RichTextarea
 from offers.validators import (
+    DESCRIPTION_TAGS,
     sanitize_description,
     validate_consulting_name,
     validate_https_url,
@@ -238,7 +240,7 @@ class ListingForm(KeywordSlots, DocumentSlots, ScreenshotSlots, VideoSlots, Page
     description = forms.CharField(
         label=_("Description"),
         required=True,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=RichTextarea(tags=DESCRIPTION_TAGS, limit=c.LISTING_DESCRIPTION_MAX_LENGTH),
         help_text=format_lazy(DESCRIPTION_HELP, limit="5,000"),
     )
     large_logo = _png(_("Large logo"), check_logo, _("PNG, square, 216 to 350 pixels."), required=True)
@@ -252,6 +254,7 @@ class ListingForm(KeywordSlots, DocumentSlots, ScreenshotSlots, VideoSlots, Page
                 order.extend(name for row in kept for name in _names(row))
         self.order_fields(order)
         self.helper.layout = Layout(*layout)
+        self.fields["description"].widget.limit = self.description_max_length
 
     def clean_description(self):
         html = sanitize_description(self.cleaned_data.get("description") or "")

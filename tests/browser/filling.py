@@ -17,7 +17,9 @@ def fill_form(page, data: dict, files: dict, tmp_path: Path) -> None:
         first = field.first
         tag = first.evaluate("el => el.tagName.toLowerCase()")
         kind = (first.get_attribute("type") or "").lower()
-        if tag == "select":
+        if first.get_attribute("data-rich-text") is not None and not first.is_visible():
+            rich_text_paste(page, first, str(value))
+        elif tag == "select":
             values = value if isinstance(value, list | tuple) else [value]
             first.select_option([str(v) for v in values])
         elif kind == "radio":
@@ -33,6 +35,21 @@ def fill_form(page, data: dict, files: dict, tmp_path: Path) -> None:
         path = tmp_path / f"{name}-{Path(upload.name).name}"
         path.write_bytes(_read(upload))
         page.locator(f'input[type="file"][name="{name}"]').set_input_files(str(path))
+
+
+def rich_text_paste(page, textarea, html: str) -> None:
+    """Replace the content of the rich-text editor of ``textarea`` by pasting ``html``, as from a word processor."""
+    editor = page.locator(".rich-text", has=textarea).get_by_role("textbox")
+    editor.click()
+    page.keyboard.press("ControlOrMeta+a")
+    editor.evaluate(
+        """(el, html) => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+        }""",
+        html,
+    )
 
 
 def _form_value(value) -> str:
