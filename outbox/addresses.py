@@ -3,7 +3,9 @@
 One policy for the outbound client (every request to a publisher's endpoint) and the network destinations check
 (every URL written in an offer). Loopback, private, link-local, multicast and reserved addresses are refused, and
 cloud metadata endpoints always; the networks in ``settings.OUTBOUND_ALLOWED_PRIVATE_NETWORKS`` are allowed for
-test setups where a publisher's endpoint runs on the same machine.
+test setups where a publisher's endpoint runs on the same machine. The publisher sandbox of `make run`
+(outbox.sandbox, only with ``DEBUG``) is admitted by its exact address (scheme, host and port), and nothing
+else of the machine with it.
 """
 
 import ipaddress
@@ -11,6 +13,8 @@ import re
 import socket
 
 from django.conf import settings
+
+from outbox.sandbox import is_sandbox_url
 
 METADATA = "metadata"
 PRIVATE = "private"
@@ -27,6 +31,11 @@ def allowed_private(address) -> bool:
     """Return whether the address lies in a network the operators allowed (OUTBOUND_ALLOWED_PRIVATE_NETWORKS)."""
     networks = getattr(settings, "OUTBOUND_ALLOWED_PRIVATE_NETWORKS", None) or []
     return any(address in ipaddress.ip_network(net, strict=False) for net in networks)
+
+
+def sandbox_admitted(url: str) -> bool:
+    """Return whether the URL is the publisher sandbox's own address, admitted although it is private."""
+    return is_sandbox_url(url)
 
 
 def ip_literal(host: str):

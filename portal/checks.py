@@ -1,7 +1,7 @@
 """System checks of the portal's configuration."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -9,4 +9,19 @@ def secret_key_set(app_configs, **kwargs):
     """A deployment must set SECRET_KEY: the development fallback is public."""
     if settings.SECRET_KEY == settings.INSECURE_DEVELOPMENT_KEY:
         return [Error("SECRET_KEY is not set.", hint="Set the SECRET_KEY environment variable.", id="portal.E001")]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def offline_warnings_off(app_configs, **kwargs):
+    """A deployment should not turn unreachable links into warnings: that is for machines with no network."""
+    if getattr(settings, "OUTBOUND_OFFLINE_WARN", False):
+        return [
+            Warning(
+                "OUTBOUND_OFFLINE_WARN is on: links the checks cannot reach pass as warnings when the probe "
+                "finds no network.",
+                hint="Unset OUTBOUND_OFFLINE_WARN outside development machines.",
+                id="portal.W001",
+            )
+        ]
     return []

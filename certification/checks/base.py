@@ -5,10 +5,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
 
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 from certification.models import Finding as FindingRecord
 from offers.snapshots import is_file_field
+from outbox.outbound import OutboundResult, outbound_network_down
 
 # The one definition of severities is the Finding model's; checks return them on their own findings.
 Severity = FindingRecord.Severity
@@ -27,6 +30,26 @@ class Finding:
     system: bool = False  # our failure, not the publisher's
 
 
+def unverified_finding(code: str, what: str, *, policy: str, page: str, field: str) -> Finding:
+    """Return the warning for something a check could not request because this machine has no network.
+
+    ``what`` names it for the publisher (“The link https://…”); the warning does not fail the submission, and the
+    reviewers see it among the automated findings.
+    """
+    return Finding(
+        code,
+        _(
+            "%(what)s could not be verified: no network. This machine reaches no outside address, so it was not "
+            "checked; the reviewers see this warning, and it does not fail the submission."
+        )
+        % {"what": what},
+        policy=policy,
+        page=page,
+        field=field,
+        severity=Severity.WARNING,
+    )
+
+
 class TransientCheckError(Exception):
     """The check could not run to the end for a reason on our side; the step is retried later."""
 
@@ -42,6 +65,19 @@ class StepContext:
     phase: str = ""
     step_key: str = ""
     extra: dict = field(default_factory=dict)
+    network_down: bool | None = field(default=None, repr=False)  # probed at most once per step run
+
+    def unverified(self, result: OutboundResult) -> bool:
+        """Return whether a request failed only because this machine has no network.
+
+        Only with ``OUTBOUND_OFFLINE_WARN`` on, for a request to an outside address that failed to resolve or
+        connect; whether the machine is offline is probed once per step run (outbound_network_down).
+        """
+        if result.ok or not result.network_error or not getattr(settings, "OUTBOUND_OFFLINE_WARN", False):
+            return False
+        if self.network_down is None:
+            self.network_down = outbound_network_down()
+        return self.network_down
 
     @property
     def key(self) -> str:

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification.checks.base import Finding, Severity, StepContext
+from certification.checks.base import Finding, Severity, StepContext, unverified_finding
 from offers import constants as c
 from offers.models import Plan
 from outbox.outbound import outbound_request
@@ -63,7 +63,9 @@ def _saas_findings(ctx: StepContext) -> list[Finding]:
         findings.append(_missing("landing_page_url", POLICY_LANDING_PAGE, _("landing page URL")))
     else:
         result = outbound_request("GET", landing)
-        if not result.ok:
+        if ctx.unverified(result):
+            findings.append(_unverified("landing_page_url", _("Your landing page %(url)s") % {"url": landing}))
+        elif not result.ok:
             message = _("The landing page did not answer a GET request over HTTPS with success: %(detail)s")
             findings.append(_technical("functionality.landing_page_unreachable", "landing_page_url", message, result))
     webhook = page.get("connection_webhook") or ""
@@ -73,7 +75,9 @@ def _saas_findings(ctx: StepContext) -> list[Finding]:
         event = webhook_test_event(ctx)
         headers = {"x-ms-requestid": event["id"], "x-ms-correlationid": event["activityId"]}
         result = outbound_request("POST", webhook, json=event, headers=headers)
-        if result.status is None or not 200 <= result.status < 300:
+        if ctx.unverified(result):
+            findings.append(_unverified("connection_webhook", _("Your connection webhook %(url)s") % {"url": webhook}))
+        elif result.status is None or not 200 <= result.status < 300:
             message = _(
                 "The connection webhook must accept a test event (a POST of JSON) with a 2xx status: %(detail)s"
             )
@@ -81,8 +85,18 @@ def _saas_findings(ctx: StepContext) -> list[Finding]:
     return findings
 
 
+def _policy(field: str) -> str:
+    return POLICY_LANDING_PAGE if field == "landing_page_url" else POLICY_FULFILLMENT
+
+
+def _unverified(field: str, what: str) -> Finding:
+    return unverified_finding(
+        f"functionality.{field}_unverified", what, policy=_policy(field), page=TECHNICAL, field=field
+    )
+
+
 def _technical(code: str, field: str, message: str, result) -> Finding:
-    policy = POLICY_LANDING_PAGE if field == "landing_page_url" else POLICY_FULFILLMENT
+    policy = _policy(field)
     return Finding(code, message % {"detail": result.detail}, policy=policy, page=TECHNICAL, field=field)
 
 

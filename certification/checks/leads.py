@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
-from certification.checks.base import Finding, StepContext
+from certification.checks.base import Finding, StepContext, unverified_finding
 from offers.leads import TEST_LEAD_PREFIX, lead_test_payload
 from outbox.outbound import OutboundResult
 
@@ -35,6 +35,9 @@ def check_lead_management(ctx: StepContext) -> list[Finding]:
     result = send_now(key=f"{ctx.key}:test-lead", setup=setup, payload=payload)
     if result.ok:
         return []
+    if ctx.unverified(result):
+        what = _("The test lead %(lead)s to your customer leads destination") % {"lead": payload["leadId"]}
+        return [unverified_finding("leads.unverified", what, policy=POLICY, page=PAGE, field=field)]
     return [
         Finding(
             "leads.not_delivered",

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification.checks.base import Finding, StepContext
+from certification.checks.base import Finding, StepContext, unverified_finding
 from offers import constants as c
 from offers.forms.plans import SaasPlanForm, term_price_field
 from offers.models import Plan
@@ -230,7 +230,14 @@ def _endpoint_findings(ctx: StepContext) -> list[Finding]:
             )
             continue
         result = outbound_request(method, url, json=body)
-        if not result.ok:
+        if ctx.unverified(result):
+            what = _("Your %(what)s %(url)s") % {"what": what, "url": url}
+            findings.append(
+                unverified_finding(
+                    f"purchase_flow.{field}_unverified", what, policy=policy, page=TECHNICAL, field=field
+                )
+            )
+        elif not result.ok:
             findings.append(
                 Finding(
                     f"purchase_flow.{field}_unreachable",
