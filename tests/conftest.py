@@ -221,3 +221,21 @@ def http_endpoint(settings):
     endpoint, stop = endpoint_serve()
     yield endpoint
     stop()
+
+
+@pytest.fixture
+def publisher_sandbox(tmp_path, settings):
+    """The publisher sandbox of `make run`, on a free port, turned on in settings as `make run` does."""
+    import threading
+
+    from sandbox.server import sandbox_server
+
+    server = sandbox_server("127.0.0.1", 0, tmp_path / "sandbox")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.OUTBOUND_SANDBOX_URL = server.base_url
+    settings.OUTBOUND_SANDBOX_CA = server.ca_path
+    settings.OUTBOUND_ALLOWED_PRIVATE_NETWORKS = []
+    yield server
+    server.shutdown()
+    server.server_close()
