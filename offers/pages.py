@@ -31,6 +31,7 @@ class PageState:
     status: str
     errors: dict[str, list[str]] = field(default_factory=dict)
     url: str = ""
+    field_errors: dict[str, list[str]] = field(default_factory=dict)  # the same errors by field name
 
     @property
     def key(self) -> str:
@@ -115,7 +116,8 @@ class OfferState:
         form = self.page_form(spec, data=stored, complete=True)
         if form.is_valid():
             return PageState(spec, PageStatus.COMPLETE, url=url)
-        return PageState(spec, PageStatus.INCOMPLETE, errors=_labelled_errors(form), url=url)
+        field_errors = {name: [str(e) for e in errors] for name, errors in form.errors.items() if name in form.fields}
+        return PageState(spec, PageStatus.INCOMPLETE, errors=_labelled_errors(form), url=url, field_errors=field_errors)
 
     def _plans_state(self, spec: PageSpec, url: str) -> PageState:
         if not self.plans:

@@ -154,6 +154,17 @@ class PageForm(forms.Form):
     def clean_complete(self, cleaned: dict) -> None:
         """Check the requirements that only matter for publishing; add errors to their fields."""
 
+    def show_conflicts(self, field_errors: dict[str, list[str]]) -> None:
+        """Mark the fields of an unbound form whose saved value the completeness check refused.
+
+        A value that conflicts with another (a duration the offer's name contradicts) is shown on its field; a
+        value still missing is not, or a page just begun would be red all over (the page lists both anyway).
+        """
+        errors = self.errors  # an unbound form's errors: empty, ready to take these
+        for name, messages in field_errors.items():
+            if name in self.fields and self.initial.get(name) not in (None, "", [], ()):
+                errors.setdefault(name, self.error_class()).extend(messages)
+
     def require(self, cleaned: dict, name: str, message=None) -> None:
         """Add a 'required' error to a field that has no value."""
         if cleaned.get(name) in (None, "", [], ()):

@@ -1,6 +1,7 @@
 """The consulting service's Pricing and availability page, and reading duration and type from its name."""
 
 import pytest
+from django.urls import reverse
 
 from offers.forms.consulting import ConsultingNameParts, consulting_name_parts
 from offers.pages import OfferState, PageStatus
@@ -12,8 +13,8 @@ KEY = "pricing_availability"
 LISTING_NAME = "Data Migration: 3-Wk Proof of Concept"
 
 
-def consulting_offer(listing_name=LISTING_NAME):
-    offer = OfferFactory(offer_type="consulting")
+def consulting_offer(listing_name=LISTING_NAME, **fields):
+    offer = OfferFactory(offer_type="consulting", **fields)
     if listing_name is not None:
         OfferPageFactory(offer=offer, key="offer_listing", data={"name": listing_name})
     return offer
@@ -149,3 +150,25 @@ def test_the_samples_agree_with_the_sample_listing_name():
         data, files = page_data("consulting", key)
         form = page_form(offer, key, data, files=files, complete=True)
         assert form.is_valid(), (key, form.errors)
+
+
+def _pricing_page(client, owner, **changes):
+    offer = consulting_offer(account=owner.account)
+    data, _files = page_data("consulting", KEY)
+    OfferPageFactory(offer=offer, key=KEY, data={**data, **changes})
+    return client.get(reverse("offers:page", args=[offer.pk, KEY]))
+
+
+def test_a_duration_the_offer_name_contradicts_is_marked_on_the_duration_field(owner_client, owner):
+    response = _pricing_page(owner_client, owner, duration=2, duration_unit="weeks")
+    assert response.context["form"]["duration"].errors == [
+        "The offer listing name “Data Migration: 3-Wk Proof of Concept” says 3 weeks; "
+        "enter the same duration or rename the offer."
+    ]
+    assert 'id="error_1_id_duration"' in response.content.decode()
+
+
+def test_a_value_still_missing_is_listed_above_the_form_but_not_marked_on_its_field(owner_client, owner):
+    response = _pricing_page(owner_client, owner, hide_key="")
+    assert "Hide key" in response.context["page"].errors
+    assert response.context["form"]["hide_key"].errors == []
