@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.server_close()
         return 0
+    server.quiet = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

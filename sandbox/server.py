@@ -134,7 +134,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
         self._send(200, b'{"received": true}', "application/json")
 
     def log_message(self, format, *args):
-        print(f"sandbox: {self.address_string()} {format % args}", flush=True)
+        if not self.server.quiet:
+            print(f"sandbox: {self.address_string()} {format % args}", flush=True)
 
     def _path(self) -> tuple[str, str]:
         parts = urlsplit(self.path)
@@ -189,6 +190,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
 
 class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
+    quiet = False  # log no request (while a command runs beside it)
 
     def __init__(self, address, folder: Path, context: ssl.SSLContext):
         super().__init__(address, SandboxHandler)
