@@ -6,9 +6,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 from certification.previews import preview_token_read
 from offers import constants as c
+from offers.files import stored_file_response
 from offers.listing import ActionKind, listing_build
 from offers.models import Offer, OfferSnapshot
 from offers.types import offer_type_choices
@@ -326,13 +326,9 @@ def listing_file(request, snapshot_pk: int, file_id: int, signature: str):
     stored = ((data or {}).get("files") or {}).get(str(file_id))
     if not stored or stored.get("content_type") not in SERVED_CONTENT_TYPES:
         raise Http404
-    try:
-        handle = default_storage.open(stored["path"], "rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404 from error
     pdf = stored["content_type"] == "application/pdf"
-    response = FileResponse(
-        handle, content_type=stored["content_type"], as_attachment=pdf, filename=stored.get("name") or ""
+    response = stored_file_response(
+        stored["path"], content_type=stored["content_type"], filename=stored.get("name") or "", inline=not pdf
     )
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

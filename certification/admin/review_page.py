@@ -5,10 +5,9 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Subquery
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from certification import reviews
 from certification.forms import ReviewDecision
 from certification.models import ReviewItem
+from offers.files import stored_file_response
 from offers.models import OfferSnapshot
 
 
@@ -85,15 +85,11 @@ class ReviewItemPageMixin:
         """Serve a file of the item's snapshot (logo, screenshot, document, package) to the reviewer."""
         item = self._item(request, object_id)
         stored = (item.submission.snapshot.data.get("files") or {}).get(file_id)
-        if stored is None or not default_storage.exists(stored["path"]):
+        if stored is None:
             raise Http404(_("No such file in this submission."))
         content_type = stored.get("content_type") or mimetypes.guess_type(stored["name"])[0]
-        inline = content_type == "image/png"
-        response = FileResponse(
-            default_storage.open(stored["path"], "rb"),
-            content_type=content_type or "application/octet-stream",
-            as_attachment=not inline,
-            filename=stored["name"],
+        response = stored_file_response(
+            stored["path"], content_type=content_type, filename=stored["name"], inline=content_type == "image/png"
         )
         response["Cache-Control"] = "private, max-age=300"
         return response
