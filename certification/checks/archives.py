@@ -1,17 +1,20 @@
 """Read the snapshot's stored files and walk the members of zip archives within safe limits."""
 
 import io
+import logging
 import re
 import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from typing import IO
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
 from django.utils.translation import gettext as _
 
+from certification.checks.base import Finding
 from offers.constants import package_max_uncompressed_bytes
 
 ZIP_CONTENT_TYPE = "application/zip"
@@ -22,9 +25,15 @@ _DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 # Errors zipfile raises for damaged, encrypted or unsupported members.
 READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 
+# Operators are alerted through this logger (settings.LOGGING); the publisher never reads what it says.
+logger = logging.getLogger(__name__)
+
 
 class FileUnreadable(Exception):
-    """A stored file of the snapshot could not be read: our failure, not the publisher's."""
+    """A stored file of the snapshot could not be read: our failure, not the publisher's.
+
+    Its text names the storage's error, for the logs and the operators only.
+    """
 
 
 @dataclass(frozen=True)
@@ -43,18 +52,42 @@ def archive_limits() -> ArchiveLimits:
     )
 
 
-def snapshot_file_read(ctx, file_id) -> bytes:
-    """Return the bytes of a stored file of the snapshot; raise FileUnreadable when storage fails us."""
-    try:
-        with ctx.open_file(file_id) as handle:
-            return handle.read()
-    except (KeyError, OSError, ValueError, SuspiciousOperation) as error:
-        raise FileUnreadable(f"{file_id}: {error.__class__.__name__}: {error}") from error
+@contextmanager
+def snapshot_file_open(ctx, file_id) -> Iterator[IO[bytes]]:
+    """Open a stored file of the snapshot through the storage, at its start; FileUnreadable when storage fails us.
+
+    The handle is seekable: object storage backends download the object into a spooled temporary file of their own
+    (in memory while small), removed when the handle closes, so zipfile reads an archive in place.
+    """
+    with ExitStack() as stack:
+        try:
+            handle = stack.enter_context(ctx.open_file(file_id))
+            handle.seek(0)  # object storage fetches the object on first access: fail here, not half-way through
+        except Exception as error:  # every storage backend raises its own errors (OSError, Azure's, botocore's)
+            raise FileUnreadable(f"file {file_id}: {error.__class__.__name__}: {error}") from error
+        yield handle
 
 
-def looks_like_zip(data: bytes, content_type: str = "") -> bool:
-    """Return whether the bytes are a zip archive, by their signature or the type the upload was stored as."""
-    return content_type == ZIP_CONTENT_TYPE or data[:4] in ZIP_MAGIC
+def unreadable_finding(ctx, error: Exception, code: str, message: str, **where) -> Finding:
+    """Return the system finding for a stored file we could not read or scan; the detail goes to the logs and operators.
+
+    ``message`` says in plain words what could not be done; paths, host names and the storage's error never reach
+    the publisher. ``where`` holds the finding's policy, page and field.
+    """
+    logger.error("submission %s: %s: %s", ctx.submission_id, code, error)
+    return Finding(code, message, system=True, **where)
+
+
+def looks_like_zip(head: bytes, content_type: str = "") -> bool:
+    """Return whether a file is a zip archive, by its first bytes or the type the upload was stored as."""
+    return content_type == ZIP_CONTENT_TYPE or head[:4] in ZIP_MAGIC
+
+
+def file_looks_like_zip(handle: IO[bytes], content_type: str = "") -> bool:
+    """Return whether an open file is a zip archive; the handle is left at its start."""
+    head = handle.read(4)
+    handle.seek(0)
+    return looks_like_zip(head, content_type)
 
 
 def is_encrypted(info: zipfile.ZipInfo) -> bool:
@@ -109,19 +142,19 @@ class _Budget:
         return data
 
 
-def archive_members(data: bytes, *, limits: ArchiveLimits | None = None) -> Iterator[ArchiveMember]:
-    """Yield every file member of a zip, then the members of zips nested one level down.
+def archive_members(source: bytes | IO[bytes], *, limits: ArchiveLimits | None = None) -> Iterator[ArchiveMember]:
+    """Yield every file member of a zip (its bytes, or a seekable file), then those of zips nested one level down.
 
     Reading stops once the archive has expanded to the limit: a member over it is yielded with a problem.
-    Raises zipfile.BadZipFile when ``data`` is not a readable zip at all.
+    Raises zipfile.BadZipFile when ``source`` is not a readable zip at all.
     """
     limits = limits or archive_limits()
     budget = _Budget(limits.max_total_bytes)
-    yield from _walk(data, "", budget, depth=0)
+    yield from _walk(io.BytesIO(source) if isinstance(source, bytes) else source, "", budget, depth=0)
 
 
-def _walk(data: bytes, prefix: str, budget: _Budget, *, depth: int) -> Iterator[ArchiveMember]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+def _walk(source: IO[bytes], prefix: str, budget: _Budget, *, depth: int) -> Iterator[ArchiveMember]:
+    with zipfile.ZipFile(source) as archive:
         for info in archive.infolist():
             if info.is_dir():
                 continue
@@ -140,7 +173,7 @@ def _walk(data: bytes, prefix: str, budget: _Budget, *, depth: int) -> Iterator[
             yield ArchiveMember(path, content)
             if depth < NESTED_ZIP_DEPTH and content[:4] in ZIP_MAGIC:
                 try:
-                    yield from _walk(content, f"{path}/", budget, depth=depth + 1)
+                    yield from _walk(io.BytesIO(content), f"{path}/", budget, depth=depth + 1)
                 except zipfile.BadZipFile:
                     yield ArchiveMember(f"{path}/", problem=_("the nested archive is damaged"))
 

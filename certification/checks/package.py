@@ -1,7 +1,6 @@
 """Package analysis: Azure Application and test drive zips, their entries, templates and createUiDefinition."""
 
 import dataclasses
-import io
 import json
 import re
 import zipfile
@@ -16,7 +15,8 @@ from certification.checks.archives import (
     is_encrypted,
     is_symlink,
     is_unsafe_path,
-    snapshot_file_read,
+    snapshot_file_open,
+    unreadable_finding,
 )
 from certification.checks.base import Finding, StepContext
 from offers.models import Plan
@@ -66,20 +66,28 @@ def _check_one(ctx, file_id, page: str, field: str) -> list[Finding]:
         return [Finding("package.missing", message, policy=PACKAGE_POLICY, page=page, field=field)]
     where = _Location(record.get("name") or str(file_id), page, field)
     try:
-        data = snapshot_file_read(ctx, file_id)
+        with snapshot_file_open(ctx, file_id) as handle:
+            return _check_archive(handle, where)
     except FileUnreadable as error:
-        message = _("The package %(name)s could not be read on our side (%(error)s).")
-        finding = where.finding("package.unreadable", PACKAGE_POLICY, message, error=error)
-        return [dataclasses.replace(finding, system=True)]
+        message = _(
+            "The package %(name)s could not be read on our side. This is not a problem with your offer; our "
+            "operators have been alerted. You can publish again at any time."
+        ) % {"name": where.name}
+        return [
+            unreadable_finding(ctx, error, "package.unreadable", message, policy=PACKAGE_POLICY, page=page, field=field)
+        ]
+
+
+def _check_archive(handle, where: _Location) -> list[Finding]:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, *READ_ERRORS):
         return [where.finding("package.not_zip", PACKAGE_POLICY, _("%(name)s is not a readable zip archive."))]
     with archive:
         problems = _entry_problems(archive, where)
         if problems:
             return problems
-        if field == "arm_template":
+        if where.field == "arm_template":
             template, found = _read_json(archive, TEST_DRIVE_TEMPLATE, where, TEMPLATE_POLICY)
             return found or _template_problems(template, where, TEST_DRIVE_TEMPLATE)
         return _azure_app_problems(archive, where)

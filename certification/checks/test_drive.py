@@ -5,6 +5,7 @@ import zipfile
 from django import forms
 from django.utils.translation import gettext as _
 
+from certification.checks.archives import FileUnreadable, snapshot_file_open
 from certification.checks.base import Finding, StepContext, TransientCheckError
 from certification.provisioning import ProvisioningRefused, provisioner_get
 from offers import constants as c
@@ -121,13 +122,13 @@ def _template(ctx: StepContext, page: dict) -> dict:
     if file_id in (None, "") or str(file_id) not in (ctx.snapshot.get("files") or {}):
         raise forms.ValidationError(_("Upload the ARM template package of the test drive."))
     try:
-        with ctx.open_file(file_id) as handle, zipfile.ZipFile(handle) as archive:
+        with snapshot_file_open(ctx, file_id) as handle, zipfile.ZipFile(handle) as archive:
             return read_arm_template(archive)
     except (zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError) as error:  # corrupt, encrypted, exotic
         raise forms.ValidationError(_("The ARM template package is not a readable .zip file.")) from error
-    except OSError as error:
-        # The stored file could not be read: our storage, not the publisher's package.
-        raise TransientCheckError(f"test drive package {file_id} unreadable: {error}") from error
+    except FileUnreadable as error:
+        # Our storage, not the publisher's package: retried, then a plain system finding; the detail is logged.
+        raise TransientCheckError(f"test drive package unreadable: {error}") from error
 
 
 def check_test_drive_provisioning(ctx: StepContext) -> list[Finding]:
