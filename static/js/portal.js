@@ -22,3 +22,76 @@ document.querySelectorAll("select[data-follows]").forEach((children) => {
   followParent(children, parent, false);
   parent.addEventListener("change", () => followParent(children, parent, true));
 });
+
+// Go live, Cancel publish and Stop selling ask first (a submit button with data-confirm, written by the
+// certification `confirm` tag): a Bootstrap modal, then the form posts confirmed=yes. Backing out changes nothing.
+// Without JavaScript the server asks the same question on a page of its own.
+const CONFIRM_MODAL = `
+<div class="modal-dialog modal-dialog-centered"><div class="modal-content">
+  <div class="modal-header">
+    <h2 class="modal-title fs-5" id="confirm-modal-title"></h2>
+    <button type="button" class="btn-close" data-bs-dismiss="modal" aria-label="Close"></button>
+  </div>
+  <div class="modal-body"><p class="mb-0" data-confirm-part="body"></p></div>
+  <div class="modal-footer">
+    <button type="button" class="btn btn-outline-secondary" data-bs-dismiss="modal" data-confirm-part="back"></button>
+    <button type="button" class="btn" data-confirm-part="act"></button>
+  </div>
+</div></div>`;
+
+function confirmModal() {
+  let modal = document.getElementById("confirm-modal");
+  if (!modal) {
+    modal = document.createElement("div");
+    modal.id = "confirm-modal";
+    modal.className = "modal fade";
+    modal.tabIndex = -1;
+    modal.setAttribute("aria-labelledby", "confirm-modal-title");
+    modal.setAttribute("aria-hidden", "true");
+    modal.innerHTML = CONFIRM_MODAL; // fixed markup; the question's words go in as text below
+    document.body.append(modal); // outside the status panel, which htmx replaces while publishing
+  }
+  return modal;
+}
+
+function confirmThenSubmit(form, button) {
+  const element = confirmModal();
+  const part = (name) => element.querySelector(`[data-confirm-part="${name}"]`);
+  element.querySelector(".modal-title").textContent = button.dataset.confirm;
+  part("body").textContent = button.dataset.confirmBody;
+  part("back").textContent = button.dataset.confirmBack;
+  const act = part("act");
+  act.textContent = button.dataset.confirmAct;
+  act.className = `btn btn-${button.dataset.confirmColour}`;
+  act.disabled = false;
+  const modal = bootstrap.Modal.getOrCreateInstance(element);
+  const answer = () => {
+    act.disabled = true;
+    const confirmed = document.createElement("input");
+    Object.assign(confirmed, { type: "hidden", name: "confirmed", value: "yes" });
+    form.append(confirmed);
+    if (!form.isConnected) {
+      form.hidden = true; // htmx replaced the panel meanwhile: post the form the publisher answered for
+      document.body.append(form);
+    }
+    form.requestSubmit(button);
+  };
+  act.addEventListener("click", answer, { once: true });
+  element.addEventListener(
+    "hidden.bs.modal",
+    () => {
+      act.removeEventListener("click", answer);
+      if (button.isConnected) button.focus();
+    },
+    { once: true },
+  );
+  element.addEventListener("shown.bs.modal", () => part("back").focus(), { once: true });
+  modal.show();
+}
+
+document.addEventListener("submit", (event) => {
+  const button = event.submitter;
+  if (!button || !button.dataset.confirm || event.target.elements.namedItem("confirmed")) return;
+  event.preventDefault();
+  confirmThenSubmit(event.target, button);
+});

@@ -45,6 +45,7 @@ def test_a_publisher_publishes_watches_the_steps_advance_goes_live_and_sees_live
     expect(page.get_by_test_id("preview-links")).to_contain_text("preview")
 
     page.get_by_test_id("go-live").click()
+    page.get_by_role("dialog", name="Go live?").get_by_role("button", name="Go live").click()
     expect(page.get_by_test_id("overview-status")).to_have_text("Live", timeout=20_000)
     expect(page.get_by_test_id("step-publish-final_publish")).to_have_text("Succeeded")
     expect(page.get_by_test_id("stop-selling")).to_be_visible()
