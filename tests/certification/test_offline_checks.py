@@ -148,3 +148,27 @@ def test_a_submission_whose_links_could_not_be_verified_goes_on_and_keeps_the_wa
     assert content.state == Step.State.SUCCEEDED
     warnings = Finding.objects.filter(step=content, severity=Finding.Severity.WARNING)
     assert warnings.count() == len(_outside_links())
+
+
+def test_the_reviewers_dossier_shows_what_could_not_be_verified_as_warnings(
+    owner, no_network, https_endpoint, policies, client
+):
+    from certification.models import ReviewItem
+    from certification.operations import staff_groups_ensure
+    from tests.factories import UserFactory
+
+    offer = complete_offer(owner, "saas", https_endpoint)
+    listing = offer.pages.get(key="offer_listing")
+    listing.data = {**listing.data, **_outside_links()}
+    listing.save(update_fields=["data"])
+    submission = submission_start(offer_id=offer.pk, by=owner.user)
+    drive(submission.pk)
+    item = ReviewItem.objects.get(submission=submission, state=ReviewItem.State.OPEN)
+    reviewer = UserFactory(is_staff=True)
+    reviewer.groups.add(staff_groups_ensure()["Reviewers"])
+    client.force_login(reviewer)
+
+    page = client.get(f"/admin/certification/contentreviewitem/{item.pk}/review/").content.decode()
+
+    assert page.count(NO_NETWORK) == len(_outside_links())
+    assert "<td>Warning</td>" in page
