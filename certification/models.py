@@ -43,14 +43,15 @@ class Submission(FSMModelMixin, models.Model):
     class State(models.TextChoices):
         RUNNING = "running", _("Running")
         WAITING_REVIEW = "waiting_review", _("Waiting for certification review")
+        WAITING_VERIFICATION = "waiting_verification", _("Waiting for account verification")
         WAITING_SIGNOFF = "waiting_signoff", _("Waiting for publisher sign-off")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
         SUPERSEDED = "superseded", _("Replaced by a newer submission")
         COMPLETED = "completed", _("Published")
 
-    ACTIVE = (State.RUNNING, State.WAITING_REVIEW, State.WAITING_SIGNOFF)
-    CANCELLABLE = (State.RUNNING, State.WAITING_REVIEW)
+    ACTIVE = (State.RUNNING, State.WAITING_REVIEW, State.WAITING_VERIFICATION, State.WAITING_SIGNOFF)
+    CANCELLABLE = (State.RUNNING, State.WAITING_REVIEW, State.WAITING_VERIFICATION)
 
     offer = models.ForeignKey("offers.Offer", on_delete=models.CASCADE, related_name="submissions")
     number = models.PositiveIntegerField(help_text=_("1 for the offer's first submission, then 2, …"))
@@ -89,6 +90,18 @@ class Submission(FSMModelMixin, models.Model):
     @transition(field=state, source=State.WAITING_REVIEW, target=State.RUNNING)
     def resume(self):
         """The reviewer approved; the phases go on."""
+
+    @transition(field=state, source=State.RUNNING, target=State.WAITING_VERIFICATION)
+    def wait_for_verification(self):
+        """Eligibility lacks only the account's verification, which the marketplace's operators are doing."""
+
+    @transition(field=state, source=State.WAITING_VERIFICATION, target=State.RUNNING)
+    def verification_decided(self):
+        """The operators decided the account's verification; eligibility runs again."""
+
+    @property
+    def is_waiting_verification(self) -> bool:
+        return self.state == self.State.WAITING_VERIFICATION
 
     @transition(field=state, source=State.RUNNING, target=State.WAITING_SIGNOFF)
     def wait_for_signoff(self):
@@ -202,6 +215,10 @@ class Step(FSMModelMixin, models.Model):
     def wait(self, when):
         """Wait for a person: a reviewer's decision or the publisher's Go live."""
         self.started_at = self.started_at or when
+
+    @transition(field=state, source=State.WAITING, target=State.PENDING)
+    def wake(self):
+        """What the step waited for happened (the account's verification was decided): run it again."""
 
     @transition(field=state, source=State.RUNNING, target=State.PENDING)
     def requeue(self):

@@ -48,6 +48,12 @@ STAFF_GROUPS: dict[str, list[tuple[str, str]]] = {
         ("certification", "change_policysection"),
         ("outbox", "view_outboxmessage"),
         ("outbox", "change_outboxmessage"),  # send again
+        ("accounts", "view_verificationrequest"),  # the account verification queue
+        ("accounts", "claim_verificationrequest"),
+        ("accounts", "decide_verificationrequest"),
+        ("accounts", "view_publisheraccount"),
+        ("accounts", "view_publisheragreement"),
+        ("accounts", "add_publisheragreement"),  # publish a new version of the agreement
         *_READ_OFFERS,
     ],
 }

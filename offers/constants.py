@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts import constants as account_constants
+
 # -- Identity of an offer and its plans -------------------------------------------------------------------
 
 OFFER_ID_PATTERN = r"^[a-z0-9_-]{1,50}$"
@@ -192,26 +194,8 @@ PRODUCT_STOREFRONTS = {
     ConsultingProduct.MICROSOFT_365: Storefront.APPSOURCE,
 }
 
-COMPETENCIES = (
-    "Application Development",
-    "Application Integration",
-    "Cloud Business Applications",
-    "Cloud Platform",
-    "Cloud Productivity",
-    "Collaboration and Content",
-    "Communications",
-    "Data Analytics",
-    "Data Platform",
-    "Datacenter",
-    "DevOps",
-    "Enterprise Mobility Management",
-    "Enterprise Resource Planning",
-    "Messaging",
-    "Project and Portfolio Management",
-    "Security",
-    "Small and Midmarket Cloud Solutions",
-    "Windows and Devices",
-)
+# The competencies an account holds are the accounts' vocabulary; a consulting service claims some of them.
+COMPETENCIES = account_constants.COMPETENCIES
 
 CATEGORIES = {
     "AI + Machine Learning": ["Bot Services", "Cognitive Services", "Data Labeling", "ML Operations", "Vision"],
