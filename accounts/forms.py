@@ -1,4 +1,5 @@
-"""Forms for signing up, signing in and inviting members."""
+"""Forms of publisher accounts: sign up, sign in, invite members, change roles, legal info, the agreement, and
+the operators' verification decision."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -7,7 +8,9 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
+from accounts import constants as c
+from accounts.models import Membership, PublisherAccount, VerificationRequest
+from accounts.validators import validate_https_address, validate_partner_id, validate_phone_number
 
 User = get_user_model()
 
@@ -71,3 +74,84 @@ class InviteForm(forms.Form):
         self.helper = FormHelper(self)
         self.helper.form_class = "row g-2 align-items-end"
         self.helper.add_input(Submit("invite", _("Send invitation")))
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class LegalInfoForm(forms.ModelForm):
+    """The account's legal info; read only for Managers and Developers. The service saves, never the form.
+
+    Every value is checked as it is entered; missing ones may be saved and filled later (verification needs them).
+    """
+
+    country = forms.ChoiceField(label=_("Country or region"), choices=[("", "---------"), *c.COUNTRIES])
+    website = forms.CharField(
+        label=_("Website"),
+        max_length=c.WEBSITE_MAX_LENGTH,
+        validators=[validate_https_address],
+        help_text=_("Your company's website, starting with https://."),
+    )
+    contact_phone = forms.CharField(
+        label=_("Primary contact phone"), max_length=c.PHONE_MAX_LENGTH, validators=[validate_phone_number]
+    )
+    partner_id = forms.CharField(
+        label=_("Partner ID"),
+        max_length=c.PARTNER_ID_MAX_LENGTH,
+        validators=[validate_partner_id],
+        help_text=_("Your partner network ID (6 to 10 digits). Business eligibility needs it for every offer."),
+    )
+    competencies = forms.MultipleChoiceField(
+        label=_("Competencies"),
+        choices=[(name, name) for name in c.COMPETENCIES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The partner competencies your company holds. A consulting service needs one that fits it."),
+    )
+
+    class Meta:
+        model = PublisherAccount
+        fields = list(PublisherAccount.LEGAL_FIELDS)
+
+    def __init__(self, *args, read_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            form_field.required = False
+            form_field.disabled = read_only
+        self.fields["contact_email"].label = _("Primary contact email")
+        self.fields["legal_name"].widget.attrs["autofocus"] = True
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+
+    def _post_clean(self):
+        """Validate only: the instance is a copy, and the legal info service saves the cleaned values."""
+        return None
+
+
+class AgreementAcceptForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    accept = forms.BooleanField(
+        label=_("I have read the publisher agreement and accept it on behalf of the company in our legal info."),
+        error_messages={"required": _("Tick the box to accept the agreement.")},
+    )
+
+
+class VerificationDecisionForm(forms.Form):
+    """An operator's decision on a verification request; rejecting or asking for more requires reasons."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=VerificationRequest.Decision.choices, widget=forms.RadioSelect
+    )
+    reasons = forms.CharField(
+        label=_("Reasons (sent to the publisher)"),
+        max_length=c.VERIFICATION_REASONS_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") not in (None, VerificationRequest.Decision.APPROVE) and not cleaned.get("reasons"):
+            self.add_error("reasons", _("Tell the publisher why: the reasons are sent to them."))
+        return cleaned

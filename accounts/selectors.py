@@ -1,9 +1,16 @@
-"""Read-only queries about accounts and members, always scoped to the signed-in user."""
+"""Read-only queries about accounts, members, the agreement, verification and history, scoped to one account."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from accounts.models import Membership
+from accounts.models import (
+    AccountEvent,
+    AgreementAcceptance,
+    Invitation,
+    Membership,
+    PublisherAgreement,
+    VerificationRequest,
+)
 
 SESSION_ACCOUNT_KEY = "publisher_account_id"
 
@@ -28,4 +35,49 @@ def membership_current(user: AbstractBaseUser, session) -> Membership | None:
 
 
 def account_members(account_id: int) -> QuerySet[Membership]:
+    """Return the account's members with their users, by role and email."""
     return Membership.objects.filter(account_id=account_id).select_related("user").order_by("role", "user__email")
+
+
+def invitations_pending(account_id: int) -> QuerySet[Invitation]:
+    """Return the account's invitations nobody accepted or cancelled yet, newest first."""
+    return Invitation.objects.filter(account_id=account_id, accepted_at__isnull=True, cancelled_at__isnull=True)
+
+
+def agreement_current() -> PublisherAgreement | None:
+    """Return the publisher agreement publishers accept now: the highest version."""
+    return PublisherAgreement.objects.order_by("-version").first()
+
+
+def acceptance_latest(account_id: int) -> AgreementAcceptance | None:
+    """Return the account's acceptance of the highest agreement version it accepted, with who accepted it."""
+    return (
+        AgreementAcceptance.objects.filter(account_id=account_id)
+        .select_related("agreement", "accepted_by")
+        .order_by("-agreement__version")
+        .first()
+    )
+
+
+def verification_requests_of(account_id: int) -> QuerySet[VerificationRequest]:
+    """Return the account's verification requests, newest first, with who submitted and decided them."""
+    return (
+        VerificationRequest.objects.filter(account_id=account_id)
+        .select_related("submitted_by", "decided_by")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def verification_decision_latest(account_id: int) -> VerificationRequest | None:
+    """Return the account's most recently decided verification request."""
+    return (
+        VerificationRequest.objects.filter(account_id=account_id, decided_at__isnull=False)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def account_history(account_id: int, *, include_internal: bool = False) -> QuerySet[AccountEvent]:
+    """Return the account's events, newest first; operators' internal events only when asked."""
+    events = AccountEvent.objects.filter(account_id=account_id).select_related("actor").order_by("-created_at", "-pk")
+    return events if include_internal else events.filter(internal=False)

@@ -1,9 +1,9 @@
-"""URLs of publisher accounts: sign in and out, sign up, switching account, members and invitations."""
+"""URLs of publisher accounts: sign in and out, sign up, switching account, settings, members and invitations."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import settings_views, views
 
 app_name = "accounts"
 
@@ -12,7 +12,22 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("sign-up/", views.sign_up, name="sign-up"),
     path("account/switch/", views.switch_account, name="switch-account"),
+    path("account/settings/", settings_views.settings_home, name="settings"),
+    path("account/settings/legal/", settings_views.legal_info, name="settings-legal"),
+    path("account/settings/agreement/", settings_views.agreement, name="settings-agreement"),
+    path("account/settings/verification/", settings_views.verification, name="settings-verification"),
+    path(
+        "account/settings/verification/submit/",
+        settings_views.verification_submit_view,
+        name="settings-verification-submit",
+    ),
+    path("account/settings/history/", settings_views.history, name="settings-history"),
     path("account/members/", views.members, name="members"),
+    path("account/members/<int:membership_pk>/role/", views.member_role, name="member-role"),
+    path("account/members/<int:membership_pk>/remove/", views.member_remove_view, name="member-remove"),
+    path("account/leave/", views.member_leave_view, name="leave"),
+    path("account/invitations/<int:invitation_pk>/resend/", views.invitation_resend_view, name="invitation-resend"),
+    path("account/invitations/<int:invitation_pk>/cancel/", views.invitation_cancel_view, name="invitation-cancel"),
     path("account/none/", views.no_account, name="no-account"),
     path("invitations/<str:token>/", views.invitation_accept_view, name="invitation-accept"),
 ]

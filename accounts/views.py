@@ -1,4 +1,4 @@
-"""Views of publisher accounts: sign in, sign up, switch account, members, invitations."""
+"""Views of publisher accounts: sign in, sign up, switch account, members and their roles, invitations."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,17 +12,24 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.forms import InviteForm, SignInForm, SignUpForm
-from accounts.models import Invitation
-from accounts.selectors import account_members, memberships_for
+from accounts.decorators import member_required
+from accounts.forms import InviteForm, RoleForm, SignInForm, SignUpForm
+from accounts.models import Invitation, Membership
+from accounts.selectors import account_members, invitations_pending, memberships_for
 from accounts.services import (
     AUTH_BACKEND,
     account_sign_up,
     account_switch,
     invitation_accept,
+    invitation_cancel,
+    invitation_resend,
     member_invite,
+    member_leave,
+    member_remove,
+    member_role_change,
     user_sign_up_invited,
 )
+from accounts.settings_views import settings_context
 
 
 class SignInView(auth_views.LoginView):
@@ -41,7 +48,11 @@ def sign_up(request):
     invitation = None
     token = request.GET.get("invite") or request.POST.get("invite")
     if token:
-        invitation = Invitation.objects.filter(token=token, accepted_at__isnull=True).select_related("account").first()
+        invitation = (
+            Invitation.objects.filter(token=token, accepted_at__isnull=True, cancelled_at__isnull=True)
+            .select_related("account")
+            .first()
+        )
     form = SignUpForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -78,31 +89,111 @@ def switch_account(request):
     return redirect(next_url)
 
 
-@login_required
-def members(request):
-    membership = request.membership
-    if not membership:
-        return redirect("accounts:no-account")
+@member_required
+def members(request, membership):
+    """The account's members and pending invitations; Owners invite, change roles, remove and resend."""
     form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = member_invite(by=membership, email=form.cleaned_data["email"], role=form.cleaned_data["role"])
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-            return redirect("accounts:members")
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field, message)
-        else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
-            return redirect("accounts:members")
-    context = {
-        "form": form,
-        "members": account_members(membership.account_id),
-        "invitations": membership.account.invitations.filter(accepted_at__isnull=True),
-    }
+    if request.method == "POST":
+        if not membership.can_manage_members:
+            raise PermissionDenied(_("Only Owners of the account can invite members."))
+        if form.is_valid():
+            try:
+                invitation = member_invite(
+                    by=membership, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field, message)
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+                return redirect("accounts:members")
+    context = settings_context(
+        membership,
+        "members",
+        form=form,
+        members=account_members(membership.account_id),
+        invitations=invitations_pending(membership.account_id),
+        roles=Membership.Role.choices,
+    )
     return render(request, "accounts/members.html", context)
+
+
+def _act(request, action, done: str):
+    """Run a member service; show its refusal as a message. Every member action returns to the members page."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("accounts:members")
+
+
+@member_required
+@require_POST
+def member_role(request, membership, membership_pk):
+    member = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_pk, account=membership.account_id
+    )
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose Owner, Manager or Developer."))
+        return redirect("accounts:members")
+    role = form.cleaned_data["role"]
+    return _act(
+        request,
+        lambda: member_role_change(by=membership, membership_id=member.pk, role=role),
+        _("%(who)s is now %(role)s.") % {"who": member.user.email, "role": Membership.Role(role).label},
+    )
+
+
+@member_required
+@require_POST
+def member_remove_view(request, membership, membership_pk):
+    member = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_pk, account=membership.account_id
+    )
+    return _act(
+        request,
+        lambda: member_remove(by=membership, membership_id=member.pk),
+        _("%(who)s was removed from the account.") % {"who": member.user.email},
+    )
+
+
+@member_required
+@require_POST
+def member_leave_view(request, membership):
+    account = membership.account
+    try:
+        member_leave(membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("accounts:members")
+    messages.success(request, _("You left %(account)s.") % {"account": account})
+    return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+@member_required
+@require_POST
+def invitation_resend_view(request, membership, invitation_pk):
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, account=membership.account_id)
+    return _act(
+        request,
+        lambda: invitation_resend(by=membership, invitation_id=invitation.pk),
+        _("Invitation sent again to %(email)s.") % {"email": invitation.email},
+    )
+
+
+@member_required
+@require_POST
+def invitation_cancel_view(request, membership, invitation_pk):
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, account=membership.account_id)
+    return _act(
+        request,
+        lambda: invitation_cancel(by=membership, invitation_id=invitation.pk),
+        _("Invitation to %(email)s cancelled.") % {"email": invitation.email},
+    )
 
 
 def invitation_accept_view(request, token):
