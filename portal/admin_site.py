@@ -1,7 +1,10 @@
-"""The portal's admin site: Django's own, with the number of open items next to each reviewer queue."""
+"""The portal's admin site: Django's own, with the number of open items next to each reviewer queue and the
+account verification queue."""
 
 from django.contrib import admin
 
+from accounts.models import VerificationRequest
+from accounts.verification import verification_open_count
 from certification.models import REVIEW_QUEUE_MODELS
 from certification.reviews import review_open_counts
 
@@ -19,6 +22,10 @@ class PortalAdminSite(admin.AdminSite):
             counts = self.open_counts(request)
             for model in queues:
                 model["open_count"] = counts[QUEUE_LEVELS[model["model"]]]
+        for model in (model for app in app_list for model in app["models"] if model["model"] is VerificationRequest):
+            if not hasattr(request, "verification_open_count"):  # index and sidebar share one count per request
+                request.verification_open_count = verification_open_count()
+            model["open_count"] = request.verification_open_count
         return app_list
 
     def open_counts(self, request) -> dict[str, int]:
