@@ -10,4 +10,10 @@ class CertificationConfig(AppConfig):
 
     def ready(self):
         # The modules that own a wait register how a step enters it; the engine looks them up by step kind.
+        from accounts.signals import account_verification_decided
         from certification import reviews, services  # noqa: F401
+
+        # Accounts sits below certification and cannot call it: it signals, and the waiting submissions resume.
+        account_verification_decided.connect(
+            services.account_verification_decided_receiver, dispatch_uid="certification-verification-resume"
+        )

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import Membership
+from accounts.readiness import settings_location
 from certification.models import Finding, Submission
 from offers.labels import location_labels
 from outbox.links import absolute_url
@@ -51,8 +52,14 @@ def findings_for_report(submission: Submission, *, absolute: bool) -> list[Findi
     findings = report_findings(submission)
     plan_pks = dict(offer.plans.values_list("plan_id", "pk"))  # one query, not one per plan finding
     for finding in findings:
-        finding.page_title, finding.field_label = location_labels(offer.offer_type, finding.page, finding.field, plans)
-        path = finding_fix_path(offer, finding, plan_pks)
+        in_settings = settings_location(finding.page, finding.field)  # an account finding: fixed in settings
+        if in_settings:
+            finding.page_title, finding.field_label, path = in_settings
+        else:
+            finding.page_title, finding.field_label = location_labels(
+                offer.offer_type, finding.page, finding.field, plans
+            )
+            path = finding_fix_path(offer, finding, plan_pks)
         finding.fix_url = absolute_url(path) if absolute else path
     return findings
 

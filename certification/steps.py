@@ -15,6 +15,7 @@ class Kind:
     CHECK = "check"  # runs a check function; its critical findings fail the submission
     REVIEW = "review"  # waits for a reviewer's decision (unless a rule decides automatically)
     SIGNOFF = "signoff"  # waits for the publisher's Go live
+    VERIFICATION = "verification"  # a check step waiting for the operators to verify the publisher's account
     PREVIEW = "preview"  # the snapshot becomes the preview listing
     FINAL = "final"  # the snapshot becomes the live listing
 
@@ -62,6 +63,8 @@ class StepDef:
     applies: Callable[[dict], bool] = always
     review_level: str = ""
     review_when: str = ""  # dotted path of (StepContext) -> bool: send to a reviewer instead of deciding
+    wait_kind: str = ""  # the kind of wait a check step enters, instead of running, when ``wait_when`` says so
+    wait_when: str = ""  # dotted path of (StepContext) -> bool
 
     @cached_property
     def check_function(self):
@@ -86,8 +89,8 @@ STEPS: list[StepDef] = [
     *_automated_validation(Phase.AUTOMATED_VALIDATION, "<15 min", "<10 min"),
     StepDef("eligibility", _("Publisher business eligibility"), Phase.CERTIFICATION, "<1 day",
             check="certification.checks.eligibility.check_eligibility",
-            review_level=ReviewItem.Level.ELIGIBILITY,
-            review_when="certification.checks.eligibility.eligibility_needs_review"),
+            wait_kind=Kind.VERIFICATION,
+            wait_when="certification.checks.eligibility.eligibility_awaits_verification"),
     StepDef("content_checks", _("Content validation: automated listing checks"), Phase.CERTIFICATION, "<10 min",
             check="certification.checks.content.check_content"),
     StepDef("malware_scan", _("Technical validation: malware scan"), Phase.CERTIFICATION, "<10 min",
@@ -112,7 +115,8 @@ BEFORE_SIGNOFF = (Phase.AUTOMATED_VALIDATION, Phase.CERTIFICATION, Phase.PREVIEW
 
 
 # How each waiting kind of step is entered: the module that owns the wait registers it (reviews: the reviewer
-# queues; sign-off: the publisher's Go live), so the engine calls ``wait_enter`` and knows no queue.
+# queues; sign-off: the publisher's Go live; verification: the operators' account verification), so the engine
+# calls ``wait_enter`` and knows no queue.
 WaitEnter = Callable[..., None]
 _WAITS: dict[str, WaitEnter] = {}
 

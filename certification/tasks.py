@@ -13,10 +13,11 @@ def advance(*, submission_id: int) -> None:
 
 @shared_task(acks_late=True)
 def pipeline_watchdog() -> dict:
-    """Re-drive stalled submissions (celery beat, every minute)."""
+    """Re-drive stalled submissions, and resume those whose account's verification was decided (celery beat)."""
     from certification.pipeline import pipeline_watchdog as watchdog
+    from certification.services import submissions_verification_resume
 
-    return watchdog()
+    return {**watchdog(), "verification_resumed": submissions_verification_resume()}
 
 
 @shared_task(acks_late=True)

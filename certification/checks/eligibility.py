@@ -1,15 +1,13 @@
-"""Publisher business eligibility: the account may publish, and holds what the offer type needs."""
+"""Publisher business eligibility: the account is verified, enrolled and identified, and holds what the offer type
+needs; while its verification is pending, the step waits for the operators."""
 
-from datetime import timedelta
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.readiness import account_readiness
 from certification.checks.base import Finding, StepContext
 from offers import constants as c
 
 POLICY = "100.13"
-NEW_ACCOUNT_AGE = timedelta(days=30)
 
 # The competencies that qualify a consulting service for its primary product.
 PRODUCT_COMPETENCIES = {
@@ -52,46 +50,29 @@ PRODUCT_COMPETENCIES = {
 }
 
 
-def eligibility_decidable(account) -> bool:
-    """Return whether the rules can decide; a new account still being verified goes to a human reviewer."""
-    if account.verified or not account.partner_id or account.created_at is None:
-        return True
-    return timezone.now() - account.created_at >= NEW_ACCOUNT_AGE
-
-
-def eligibility_needs_review(ctx: StepContext) -> bool:
-    """Return whether a human reviewer must decide the account's eligibility (the rules cannot yet)."""
-    return not eligibility_decidable(ctx.account)
-
-
-def _account_finding(code: str, message: str) -> Finding:
-    # Account problems are fixed in the account settings, not on a page of the offer.
-    return Finding(f"eligibility.{code}", message, policy=POLICY)
+def _account_findings(ctx: StepContext) -> list[Finding]:
+    # Account problems are fixed in account settings: each finding names its section and field there.
+    return [
+        Finding(f"eligibility.{lack.code}", lack.message, policy=POLICY, page=lack.page, field=lack.field)
+        for lack in account_readiness(ctx.account).lacks
+    ]
 
 
 def check_eligibility(ctx: StepContext) -> list[Finding]:
-    """Check the account is verified, enrolled, bound by the agreement and identified, and qualifies for the type."""
-    account = ctx.account
-    findings = []
-    if not account.verified:
-        findings.append(
-            _account_finding(
-                "not_verified", _("Your publisher account is not verified yet; complete the business verification.")
-            )
-        )
-    if not account.program_enrolled:
-        findings.append(
-            _account_finding("not_enrolled", _("Enroll your account in the commercial marketplace program."))
-        )
-    if account.agreement_accepted_at is None:
-        findings.append(
-            _account_finding("agreement_not_accepted", _("Accept the publisher agreement in your account settings."))
-        )
-    if not (account.partner_id or "").strip():
-        findings.append(_account_finding("no_partner_id", _("Add your partner ID to the publisher account.")))
+    """Check the account's legal info, agreement and verification, and that it qualifies for the offer type.
+
+    An account whose verification is pending lacks nothing here: ``eligibility_awaits_verification`` decides
+    whether the step waits for the operators instead of running.
+    """
+    findings = _account_findings(ctx)
     if ctx.offer_type == "consulting":
         findings += _consulting_findings(ctx)
     return findings
+
+
+def eligibility_awaits_verification(ctx: StepContext) -> bool:
+    """Return whether the step must wait: the account's verification is pending and nothing else is missing."""
+    return ctx.account.is_verification_pending and not check_eligibility(ctx)
 
 
 def _consulting_findings(ctx: StepContext) -> list[Finding]:
