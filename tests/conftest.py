@@ -8,6 +8,7 @@ import pytest
 
 from accounts.models import Membership
 from tests.factories import MembershipFactory
+from tests.object_storage import azurite_run
 from tests.support import free_port
 
 
@@ -148,6 +149,24 @@ def smtp_sink(settings):
         yield sink
     finally:
         controller.stop()
+
+
+# -- Object storage: Azurite, Azure Storage's emulator, on a loopback port ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory):
+    """Azurite's blob service for the test session, started when a test first needs it."""
+    with azurite_run(tmp_path_factory.mktemp("azurite")) as running:
+        yield running
+
+
+@pytest.fixture
+def azure_media(azurite, settings):
+    """Keep this test's uploads in a container of its own on Azurite; return the container's name."""
+    container = azurite.container_create()
+    settings.STORAGES = {**settings.STORAGES, "default": azurite.storage(container)}
+    return container
 
 
 # -- Chromium through Playwright --------------------------------------------------------------------------
