@@ -183,6 +183,73 @@ def account_verification_decided_receiver(sender, *, account_id: int, **kwargs) 
     submissions_verification_resume(account_id=account_id)
 
 
+@wait_register(Kind.VERIFICATION)
+def verification_enter(submission: Submission, step: Step, definition: StepDef) -> None:
+    """Wait at the step for the operators to verify the account; ``submission_verification_resume`` ends the wait.
+
+    The account row is locked first, so a verification decided meanwhile is seen here, or sees this wait.
+    """
+    account = PublisherAccount.objects.select_for_update().get(pk=submission.offer.account_id)
+    if not account.is_verification_pending:
+        enqueue_advance(submission.pk)  # decided meanwhile: the step runs with the decision
+        return
+    step.wait(timezone.now())
+    step.save()
+    submission.wait_for_verification()
+    submission.save()
+    history_record(
+        submission.offer,
+        "verification_waiting",
+        message=_("Waiting for the marketplace to verify your publisher account"),
+        step=step.pk,
+    )
+
+
+@transaction.atomic
+def submission_verification_resume(*, submission_id: int) -> bool:
+    """End a submission's wait for its account's verification: the waiting step runs again with the decision.
+
+    Return whether it was waiting (a submission that no longer waits is left as it is).
+    """
+    submission = submission_lock(submission_id)
+    if submission.state != Submission.State.WAITING_VERIFICATION:
+        return False
+    if PublisherAccount.objects.filter(
+        pk=submission.offer.account_id, verification=PublisherAccount.Verification.PENDING
+    ).exists():
+        return False  # still being verified
+    for step in submission.steps.select_for_update().filter(state=Step.State.WAITING):
+        step.wake()
+        step.save()
+    submission.verification_decided()
+    submission.save()
+    history_record(
+        submission.offer,
+        "verification_decided",
+        message=_("Your account's verification was decided: eligibility runs again"),
+    )
+    enqueue_advance(submission.pk)
+    return True
+
+
+def submissions_verification_resume(*, account_id: int | None = None) -> int:
+    """Resume every submission waiting for a verification that is no longer pending (one account, or all).
+
+    Called when an account's verification is decided, and by the watchdog, so a lost signal never strands one.
+    """
+    waiting = Submission.objects.filter(state=Submission.State.WAITING_VERIFICATION).exclude(
+        offer__account__verification=PublisherAccount.Verification.PENDING
+    )
+    if account_id is not None:
+        waiting = waiting.filter(offer__account_id=account_id)
+    return sum(submission_verification_resume(submission_id=pk) for pk in waiting.values_list("pk", flat=True))
+
+
+def account_verification_decided_receiver(sender, *, account_id: int, **kwargs) -> None:
+    """Resume the account's submissions that waited for its verification (connected in CertificationConfig)."""
+    submissions_verification_resume(account_id=account_id)
+
+
 @transaction.atomic
 def publish_go_live(*, offer_id: int, by) -> Submission:
     """Go live: the publisher signs off the preview and the publish phase runs."""
