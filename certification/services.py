@@ -29,10 +29,6 @@ class PublishRefused(Exception):
         self.pages = list(pages)
 
 
-class NotYet(PublishRefused):
-    """The action becomes possible in a moment by itself; the message explains, and nothing changed."""
-
-
 def ensure_can_publish(offer: Offer, user) -> None:
     """Owners and Managers publish, go live, cancel and stop selling; raise PermissionDenied otherwise."""
     allowed = Membership.objects.filter(
@@ -183,87 +179,12 @@ def account_verification_decided_receiver(sender, *, account_id: int, **kwargs) 
     submissions_verification_resume(account_id=account_id)
 
 
-@wait_register(Kind.VERIFICATION)
-def verification_enter(submission: Submission, step: Step, definition: StepDef) -> None:
-    """Wait at the step for the operators to verify the account; ``submission_verification_resume`` ends the wait.
-
-    The account row is locked first, so a verification decided meanwhile is seen here, or sees this wait.
-    """
-    account = PublisherAccount.objects.select_for_update().get(pk=submission.offer.account_id)
-    if not account.is_verification_pending:
-        enqueue_advance(submission.pk)  # decided meanwhile: the step runs with the decision
-        return
-    step.wait(timezone.now())
-    step.save()
-    submission.wait_for_verification()
-    submission.save()
-    history_record(
-        submission.offer,
-        "verification_waiting",
-        message=_("Waiting for the marketplace to verify your publisher account"),
-        step=step.pk,
-    )
-
-
-@transaction.atomic
-def submission_verification_resume(*, submission_id: int) -> bool:
-    """End a submission's wait for its account's verification: the waiting step runs again with the decision.
-
-    Return whether it was waiting (a submission that no longer waits is left as it is).
-    """
-    submission = submission_lock(submission_id)
-    if submission.state != Submission.State.WAITING_VERIFICATION:
-        return False
-    if PublisherAccount.objects.filter(
-        pk=submission.offer.account_id, verification=PublisherAccount.Verification.PENDING
-    ).exists():
-        return False  # still being verified
-    for step in submission.steps.select_for_update().filter(state=Step.State.WAITING):
-        step.wake()
-        step.save()
-    submission.verification_decided()
-    submission.save()
-    history_record(
-        submission.offer,
-        "verification_decided",
-        message=_("Your account's verification was decided: eligibility runs again"),
-    )
-    enqueue_advance(submission.pk)
-    return True
-
-
-def submissions_verification_resume(*, account_id: int | None = None) -> int:
-    """Resume every submission waiting for a verification that is no longer pending (one account, or all).
-
-    Called when an account's verification is decided, and by the watchdog, so a lost signal never strands one.
-    """
-    waiting = Submission.objects.filter(state=Submission.State.WAITING_VERIFICATION).exclude(
-        offer__account__verification=PublisherAccount.Verification.PENDING
-    )
-    if account_id is not None:
-        waiting = waiting.filter(offer__account_id=account_id)
-    return sum(submission_verification_resume(submission_id=pk) for pk in waiting.values_list("pk", flat=True))
-
-
-def account_verification_decided_receiver(sender, *, account_id: int, **kwargs) -> None:
-    """Resume the account's submissions that waited for its verification (connected in CertificationConfig)."""
-    submissions_verification_resume(account_id=account_id)
-
-
 @transaction.atomic
 def publish_go_live(*, offer_id: int, by) -> Submission:
     """Go live: the publisher signs off the preview and the publish phase runs."""
     offer = _lock_offer(offer_id)
     ensure_can_publish(offer, by)
     submission = _active_submission(offer)
-    if offer.status == Offer.Status.PREVIEW and submission is not None and submission.state == Submission.State.RUNNING:
-        # Preview creation is done and the sign-off step is about to wait: a click from a page shown meanwhile.
-        raise NotYet(
-            _(
-                "Your preview is ready and the sign-off step is starting: Go live appears on this page in a moment. "
-                "Nothing was changed; select Go live again then."
-            )
-        )
     if (
         offer.status != Offer.Status.PREVIEW
         or submission is None
@@ -346,7 +267,10 @@ def offer_stop_selling(*, offer_id: int, by) -> Offer:
 @transaction.atomic
 def plan_stop_selling(*, plan_id: int, by) -> Plan:
     """Stop selling one plan of a live offer; the offer must keep at least one live plan."""
-    offer, plan = _lock_plan(plan_id, by)
+    plan = Plan.objects.select_related("offer").get(pk=plan_id)
+    offer = _lock_offer(plan.offer_id)
+    ensure_can_publish(offer, by)
+    plan = offer.plans.select_for_update().get(pk=plan_id)
     if offer.status != Offer.Status.LIVE or plan.status != Plan.Status.LIVE:
         raise PublishRefused(_("Only a live plan of a live offer can stop selling."))
     if offer.plans.filter(status=Plan.Status.LIVE).count() < 2:
@@ -355,34 +279,6 @@ def plan_stop_selling(*, plan_id: int, by) -> Plan:
     plan.save()
     history_record(
         offer, "stop_sell_requested", actor=by, message=_("Stop selling plan %(id)s requested") % {"id": plan.plan_id}
-    )
-    return plan
-
-
-def _lock_plan(plan_id: int, by) -> tuple[Offer, Plan]:
-    """Lock the plan's offer, then the plan, for one of the publisher's actions on it."""
-    offer = _lock_offer(Plan.objects.values_list("offer_id", flat=True).get(pk=plan_id))
-    ensure_can_publish(offer, by)
-    return offer, offer.plans.select_for_update().get(pk=plan_id)
-
-
-@transaction.atomic
-def plan_sell_again(*, plan_id: int, by) -> Plan:
-    """Sell a stopped plan again: it becomes a draft plan, checked and put live by the offer's next publish."""
-    offer, plan = _lock_plan(plan_id, by)
-    if plan.status != Plan.Status.STOPPED:
-        raise PublishRefused(_("Only a plan that stopped selling can be sold again."))
-    if _active_submission(offer) is not None:
-        raise PublishRefused(
-            _("The offer is being published without this plan; sell it again once that publishing has ended.")
-        )
-    plan.sell_again()
-    plan.save()
-    history_record(
-        offer,
-        "plan_sell_again",
-        actor=by,
-        message=_("Plan %(id)s to be sold again from the next publish") % {"id": plan.plan_id},
     )
     return plan
 
