@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
+from portal import logs
+
 
 class PortalConfig(AppConfig):
     name = "portal"
@@ -11,6 +13,8 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import checks  # noqa: F401  (registers the system checks)
+
+        logs.log_context_connect()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):
