@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
+
+from portal.demo import demo_users
 
 
 @register(Tags.security, deploy=True)
@@ -25,3 +28,24 @@ def offline_warnings_off(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def demo_users_absent(app_configs, **kwargs):
+    """A deployment must not keep the demo users: their passwords are in the README and one is a superuser."""
+    if settings.DEBUG:
+        return []
+    try:
+        emails = sorted(demo_users().values_list("email", flat=True))
+    except DatabaseError:  # no database to look in (yet): nothing to warn about
+        return []
+    if not emails:
+        return []
+    return [
+        Warning(
+            f"{len(emails)} demo user(s) exist with DEBUG off: {', '.join(emails[:5])}"
+            f"{', ...' if len(emails) > 5 else ''}. Their passwords are public.",
+            hint="Delete them (admin, Users) or give them passwords of their own; demo data belongs in `make run`.",
+            id="portal.W002",
+        )
+    ]
