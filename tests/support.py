@@ -1,6 +1,8 @@
-"""Helpers shared by tests: free ports and signing in through the browser."""
+"""Helpers shared by tests: free ports, and signing in and going live through the browser."""
 
 import socket
+
+from playwright.sync_api import expect
 
 
 def free_port() -> int:
@@ -16,3 +18,12 @@ def browser_sign_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def browser_go_live(page) -> None:
+    """Select Go live on the offer overview, and answer its question when the page asks one."""
+    page.get_by_test_id("go-live").click()
+    dialog = page.get_by_role("dialog", name="Go live?")
+    expect(dialog.or_(page.get_by_text("Go live: the publish phase has started."))).to_be_visible()
+    if dialog.is_visible():
+        dialog.get_by_role("button", name="Go live").click()
