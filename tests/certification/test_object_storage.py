@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -60,6 +61,17 @@ def test_the_malware_scan_reads_a_package_from_object_storage_and_finds_eicar_in
 
     assert [(f.code, f.field) for f in findings] == [("malware.detected", "package")]
     assert "scripts/readme.txt" in findings[0].message
+
+
+@pytest.mark.django_db
+def test_the_scans_temporary_copy_of_an_object_is_removed_after_the_scan(azure_media, owner, tmp_path, monkeypatch):
+    snapshot = azure_app_snapshot(owner, app_package(**{"scripts/readme.txt": EICAR}))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    assert check_malware(technical_context(snapshot))
+    assert list(scratch.iterdir()) == []
 
 
 @pytest.mark.django_db
@@ -172,13 +184,13 @@ def test_a_worker_with_its_own_empty_media_folder_takes_a_submission_with_upload
     _approve_when_queued(submission, ReviewItem.Level.CONTENT, reviewer)
     _approve_when_queued(submission, ReviewItem.Level.TECHNICAL, reviewer)
     _wait_until(lambda: Offer.objects.get(pk=offer.pk).status == Offer.Status.PREVIEW, what="Preview")
+    _wait_until(lambda: [m for m in smtp_sink.messages if "Preview ready" in m["message"]["Subject"]], what="email")
 
     submission.refresh_from_db()
-    assert submission.state == Submission.State.WAITING_SIGNOFF
+    assert submission.state == Submission.State.WAITING_SIGNOFF  # the sign-off request went out with it
     assert not Finding.objects.filter(submission=submission, severity=Finding.Severity.CRITICAL).exists()
     succeeded = set(submission.steps.filter(state="succeeded").values_list("key", flat=True))
     assert {"malware_scan", "network_destinations", "package_analysis"} <= succeeded  # each read every upload
-    _wait_until(lambda: [m for m in smtp_sink.messages if "Preview ready" in m["message"]["Subject"]], what="email")
     assert _files(second_machine) == []  # the worker read every upload from the container
     assert _files(web_media) == []  # and the web process stored none on its disk
 
