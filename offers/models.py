@@ -192,6 +192,7 @@ class Plan(FSMModelMixin, models.Model):
 
     PURCHASABLE = (Status.DRAFT, Status.LIVE)  # still for sale: checked for purchase and put live by Final publish
     INACTIVE = (Status.STOP_SELL_PENDING, Status.STOPPED)  # stopped selling: checks and listings skip it
+    LISTED = (Status.LIVE, Status.STOP_SELL_PENDING)  # in the live listing: a stopping plan shows until removed
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="plans")
     plan_id = models.CharField(_("plan ID"), max_length=50)
@@ -232,6 +233,10 @@ class Plan(FSMModelMixin, models.Model):
     def stop_sell_complete(self):
         """The plan left the listing."""
 
+    @transition(field=status, source=Status.STOPPED, target=Status.DRAFT)
+    def sell_again(self):
+        """The publisher sells the stopped plan again: the next publish checks it and puts it live."""
+
     @property
     def name(self) -> str:
         return self.data.get("name") or self.plan_id
@@ -239,6 +244,21 @@ class Plan(FSMModelMixin, models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_stopping(self) -> bool:
+        return self.status == self.Status.STOP_SELL_PENDING
+
+    @property
+    def is_stopped(self) -> bool:
+        return self.status == self.Status.STOPPED
+
+    @property
+    def deletable(self) -> bool:
+        """Whether the plan may be deleted: a draft no live listing ever held (one sold again was live before)."""
+        snapshot = self.offer.live_snapshot  # plans listed from offer.plans share their offer and this snapshot
+        listed = snapshot is not None and any(p.get("plan_id") == self.plan_id for p in snapshot.data.get("plans", []))
+        return self.is_draft and not listed
 
 
 def _upload_to(instance, filename):

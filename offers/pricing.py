@@ -25,6 +25,7 @@ class ListedPlan:
     markets: list[str] = field(default_factory=list)
     private: bool = False
     lowest: tuple[Decimal, str] | None = None  # the cheapest price and its text, for the catalogue card
+    stopping: bool = False  # its stop sell is being completed: shown, no longer sold
 
     @property
     def free(self) -> bool:
@@ -116,10 +117,10 @@ def _vm_plan(plan: ListedPlan, data: dict) -> None:
         plan.notes.append(str(data["os_name"]))
 
 
-def _plan_on_sale(status: str | None, *, preview: bool) -> bool:
+def _plan_listed(status: str | None, *, preview: bool) -> bool:
     if preview:
         return status not in Plan.INACTIVE
-    return status == Plan.Status.LIVE
+    return status in Plan.LISTED
 
 
 _PLAN_PRICING = {"saas": _saas_plan, "azure_application": _azure_app_plan, "azure_vm": _vm_plan}
@@ -135,9 +136,10 @@ def listing_plans(
 ) -> list[ListedPlan]:
     """Return the plans customers may see and buy.
 
-    Live: only plans whose current status is Live (a plan that stopped selling disappears). Preview: every
-    plan of the snapshot except stopped ones. Hidden VM plans never show; a private plan shows only to the
-    tenants (SaaS) or subscriptions (Azure) of its restricted audience. ``statuses=None`` ignores the status.
+    Live: plans whose current status is Live, and those whose stop sell is being completed (``stopping``: shown,
+    no longer sold) until the removal completes. Preview: every plan of the snapshot except stopped ones.
+    Hidden VM plans never show; a private plan shows only to the tenants (SaaS) or subscriptions (Azure) of its
+    restricted audience. ``statuses=None`` ignores the status.
     """
     offer_type = (data.get("offer") or {}).get("type")
     pricing = _PLAN_PRICING.get(offer_type)
@@ -148,7 +150,8 @@ def listing_plans(
     plans = []
     for entry in data.get("plans") or []:
         plan_data = entry.get("data") or {}
-        if statuses is not None and not _plan_on_sale(statuses.get(entry.get("plan_id")), preview=preview):
+        status = statuses.get(entry.get("plan_id")) if statuses is not None else None
+        if statuses is not None and not _plan_listed(status, preview=preview):
             continue
         if plan_data.get("hidden"):
             continue
@@ -161,6 +164,7 @@ def listing_plans(
             description=plan_data.get("description") or "",
             markets=list(plan_data.get("markets") or []),
             private=private,
+            stopping=status == Plan.Status.STOP_SELL_PENDING,
         )
         pricing(plan, plan_data)
         plans.append(plan)

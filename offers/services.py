@@ -112,7 +112,7 @@ def plan_save(*, plan: Plan, form: PlanForm, by) -> Plan:
 @transaction.atomic
 def plan_delete(*, plan: Plan, by) -> None:
     """Delete a plan that was never live; a plan that was live is stopped, not deleted."""
-    if plan.status != Plan.Status.DRAFT:
+    if not plan.deletable:
         raise PermissionDenied(_("A plan that has been live cannot be deleted; stop selling it instead."))
     offer = plan.offer
     plan_id = plan.plan_id

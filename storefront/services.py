@@ -115,6 +115,8 @@ def purchase_create(
     plan = next((p for p in plans if p.plan_id == plan_id), None)
     if plan is None:
         raise AcquisitionRefused(_("This plan is not available."))
+    if plan.stopping:
+        raise AcquisitionRefused(_("This plan is no longer sold."))
     chosen = next((t for t in plan.terms if t[0] == term), None) if term else (plan.terms[0] if plan.terms else None)
     if chosen is None:
         raise AcquisitionRefused(_("Choose one of the plan's billing terms."))

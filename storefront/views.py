@@ -237,7 +237,7 @@ def _checkout(request, shown: Shown, plan_id: str):
     """Buy a plan: choose its term and Azure subscription, accept the terms; then the purchase page."""
     listing = _listing(request, shown)
     plan = next((p for p in listing.plans if p.plan_id == plan_id), None)
-    if listing.action.kind != ActionKind.BUY or plan is None:
+    if listing.action.kind != ActionKind.BUY or plan is None or plan.stopping:
         raise Http404
     required = shown.offer.offer_type in services.AZURE_OFFER_TYPES
     subscriptions = selectors.customer_subscription_ids(request.user)

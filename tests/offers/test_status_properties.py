@@ -62,6 +62,28 @@ def test_a_plan_that_stopped_selling_cannot_go_live(status):
         PlanFactory.build(status=status).go_live()
 
 
+def test_a_stopped_plan_sold_again_becomes_a_draft_for_the_next_publish():
+    plan = PlanFactory.build(status=Plan.Status.STOPPED)
+    plan.sell_again()
+    assert plan.is_draft
+
+
+@pytest.mark.parametrize("status", [s for s in Plan.Status if s != Plan.Status.STOPPED])
+def test_a_plan_that_is_not_stopped_cannot_be_sold_again(status):
+    with pytest.raises(TransitionNotAllowed):
+        PlanFactory.build(status=status).sell_again()
+
+
+@pytest.mark.parametrize(("flag", "status"), [("is_stopping", "stop_sell_pending"), ("is_stopped", "stopped")])
+def test_a_plan_stopping_or_stopped_says_so_in_its_status_only(flag, status):
+    flags = {each: getattr(PlanFactory.build(status=each), flag) for each in Plan.Status}
+    assert flags == {each: each == status for each in Plan.Status}
+
+
+def test_a_plan_being_stopped_stays_in_the_live_listing_until_removed():
+    assert set(Plan.LISTED) == {"live", "stop_sell_pending"}
+
+
 @pytest.mark.django_db
 def test_a_page_without_saved_values_is_not_started():
     state = OfferState(OfferFactory())

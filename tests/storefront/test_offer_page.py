@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from offers.models import Plan
 from storefront.models import Purchase
+from storefront.services import AcquisitionRefused, purchase_create
 from tests.storefront.factories import (
     CONTACT_ME,
     TENANT_ID,
@@ -62,20 +63,32 @@ def test_a_consulting_offer_shows_its_price_and_duration_and_contact_me(client):
     assert (listing.consulting["price"], listing.consulting["duration"]) == ("$15,000.00", "3 weeks")
 
 
-def test_a_stopped_plan_disappears_from_the_offer_page_and_cannot_be_bought(client, customer):
+def test_a_plan_being_stopped_shows_as_no_longer_sold_until_its_removal_completes(client, customer):
     offer = live_offer(name="Two Plans", plans=[saas_plan("basic", name="Basic"), saas_plan("pro", name="Pro")])
     plan = Plan.objects.get(offer=offer, plan_id="basic")
     plan.stop_selling()
     plan.save()
 
-    assert [p.plan_id for p in page(client, offer).context["listing"].plans] == ["pro"]
+    response = page(client, offer)
+    assert [(p.plan_id, p.stopping) for p in response.context["listing"].plans] == [("basic", True), ("pro", False)]
+    assert 'data-testid="plan-stopping"' in response.content.decode()
+    assert reverse("storefront:buy", args=[offer.pk, "basic"]) not in response.content.decode()
     plan.stop_sell_complete()
     plan.save()
     assert [p.plan_id for p in page(client, offer).context["listing"].plans] == ["pro"]
 
+
+def test_a_plan_being_stopped_cannot_be_bought(client, customer):
+    offer = live_offer(name="Two Plans", plans=[saas_plan("basic", name="Basic"), saas_plan("pro", name="Pro")])
+    plan = Plan.objects.get(offer=offer, plan_id="basic")
+    plan.stop_selling()
+    plan.save()
+
     client.force_login(customer)
     response = client.post(reverse("storefront:buy", args=[offer.pk, "basic"]), {"term": "P1M", "accept": "on"})
     assert response.status_code == 404
+    with pytest.raises(AcquisitionRefused):  # a checkout page opened before the stop was requested
+        purchase_create(offer_id=offer.pk, snapshot=offer.live_snapshot, plan_id="basic", customer=customer, term="P1M")
     assert not Purchase.objects.exists()
 
 
