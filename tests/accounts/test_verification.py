@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AccountEvent, PublisherAccount, VerificationRequest
+from accounts.models import AccountEvent, PublisherAccount, PublisherAgreement, VerificationRequest
 from accounts.readiness import account_readiness
+from accounts.services import invitation_cancel
 from accounts.signals import account_verification_decided
 from accounts.verification import (
     VerificationRefused,
@@ -21,7 +22,13 @@ from accounts.verification import (
 )
 from certification.operations import staff_groups_ensure
 from outbox.models import OutboxMessage
-from tests.factories import MembershipFactory, PublisherAccountFactory, UserFactory
+from tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    PublisherAccountFactory,
+    UserFactory,
+    agreement_ensure,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +205,23 @@ def test_staff_without_the_permission_cannot_open_or_decide_the_queue(client, su
     )
     assert response.status_code == 403
     assert PublisherAccount.objects.get(pk=submitted.account_id).is_verification_pending
+
+
+def test_an_operator_publishes_a_new_agreement_version_in_admin_numbered_after_the_current_one(client, operator):
+    current = agreement_ensure()
+    client.force_login(operator)
+    add = reverse("admin:accounts_publisheragreement_add")
+    assert current.text.splitlines()[-1][:40] in client.get(add).content.decode()  # starts from the current text
+    client.post(add, {"title": "Publisher agreement", "text": "Revised terms."})
+    newest = PublisherAgreement.objects.order_by("-version").first()
+    assert (newest.version, newest.text, newest.published_by) == (current.version + 1, "Revised terms.", operator)
+    change = reverse("admin:accounts_publisheragreement_change", args=[current.pk])
+    client.post(change, {"title": "Rewritten", "text": "Rewritten history."})
+    assert PublisherAgreement.objects.get(pk=current.pk).text == current.text  # a published version never changes
+
+
+def test_a_cancelled_invitation_link_says_so(client, owner):
+    invitation = InvitationFactory(account=owner.account)
+    invitation_cancel(by=owner, invitation_id=invitation.pk)
+    page = client.get(reverse("accounts:invitation-accept", args=[invitation.token]))
+    assert b"This invitation was cancelled" in page.content

@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 Verification = PublisherAccount.Verification
 
 
+@pytest.fixture(autouse=True)
+def _agreement(db):
+    """The current publisher agreement (a transactional test elsewhere may have flushed the seeded one)."""
+    return agreement_ensure()
+
+
 def _context(owner, offer_type="saas") -> StepContext:
     offer = OfferFactory(account=owner.account, offer_type=offer_type)
     offer_fill_all(offer, owner.user)
