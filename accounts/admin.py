@@ -31,9 +31,16 @@ from accounts.selectors import account_history, account_members, verification_re
 
 
 class MembershipInline(admin.TabularInline):
+    """Members are changed by the account's Owners (with history and the last-Owner rule), never here."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class AgreementAcceptanceInline(admin.TabularInline):
@@ -49,12 +56,13 @@ class AgreementAcceptanceInline(admin.TabularInline):
 
 @admin.register(PublisherAccount)
 class PublisherAccountAdmin(admin.ModelAdmin):
-    """Accounts; their verification changes only in the verification queue, their legal info in account settings."""
+    """Accounts, to read: the Owners change the legal info in account settings (with history and re-verification)
+    and operators decide the verification in the verification queue."""
 
     list_display = ["name", "legal_name", "country", "partner_id", "verification", "created_at"]
     list_filter = ["verification", "country"]
     search_fields = ["name", "legal_name", "partner_id"]
-    readonly_fields = ["verification", "verification_changed_at", "created_at"]
+    readonly_fields = [*PublisherAccount.LEGAL_FIELDS, "verification", "verification_changed_at", "created_at"]
     inlines = [MembershipInline, AgreementAcceptanceInline]
 
 

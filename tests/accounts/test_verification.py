@@ -225,3 +225,15 @@ def test_a_cancelled_invitation_link_says_so(client, owner):
     invitation_cancel(by=owner, invitation_id=invitation.pk)
     page = client.get(reverse("accounts:invitation-accept", args=[invitation.token]))
     assert b"This invitation was cancelled" in page.content
+
+
+def test_the_account_record_in_admin_is_read_only_for_legal_info_verification_and_members(client, submitted):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:accounts_publisheraccount_change", args=[submitted.account_id]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert submitted.account.legal_name in html
+    assert 'name="legal_name"' not in html
+    assert 'name="verification"' not in html
+    assert 'name="memberships-0-role"' not in html
