@@ -1,6 +1,7 @@
-"""Fixtures of the portal's tests: a real celery beat ticking in a thread, the readiness probe's cache cleared."""
+"""Fixtures of the portal's tests: an operator, a stopped broker, a real celery beat in a thread, a fresh ping."""
 
 import time
+from dataclasses import dataclass
 
 import pytest
 
@@ -33,3 +34,39 @@ def beat_running(_celery_app, transactional_db, settings):
     assert beat_last_tick()[0] is not None, "beat did not tick"
     yield beat
     beat.stop()
+
+
+@pytest.fixture
+def operator(db):
+    """A staff user in the Operators group, with an email (alerts reach operators)."""
+    from django.contrib.auth.models import Group
+
+    from certification.operations import staff_groups_ensure
+    from tests.factories import UserFactory
+
+    staff_groups_ensure()
+    user = UserFactory(is_staff=True, email="operator@portal.example")
+    user.groups.add(Group.objects.get(name="Operators"))
+    return user
+
+
+@dataclass
+class StoppedBroker:
+    port: int
+    restart: object  # call it to point the portal at the running broker again
+
+
+@pytest.fixture
+def broker_stopped(settings):
+    """Point the portal's broker URL at a closed port, as a broker that stopped."""
+    from tests.support import free_port
+
+    running = settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    port = free_port()
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+    def restart():
+        settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT_OPTIONS = running
+
+    return StoppedBroker(port=port, restart=restart)

@@ -15,27 +15,13 @@ from django.utils import timezone
 from portal.beat import LEASE_NAME
 from portal.models import BeatLease
 from tests.factories import UserFactory
-from tests.support import free_port
 
 COMPONENTS = {"database", "broker", "storage", "workers", "beat"}
 
 
 @pytest.fixture
-def broker_stopped(settings):
-    port = free_port()
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
-    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
-    return port
-
-
-@pytest.fixture
-def operator_client(client, db):
-    from certification.operations import staff_groups_ensure
-
-    staff_groups_ensure()
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name="Operators"))
-    client.force_login(user)
+def operator_client(client, operator):
+    client.force_login(operator)
     return client
 
 
@@ -150,7 +136,7 @@ def test_readiness_tells_anonymous_callers_nothing_about_a_stopped_broker(client
 
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
-    assert str(broker_stopped) not in response.content.decode()
+    assert str(broker_stopped.port) not in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -7,14 +7,12 @@ import logging
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from outbox.models import OutboxMessage
 from portal.beat import LEASE_NAME
 from portal.models import BeatLease, Outage
-from tests.factories import UserFactory
 from tests.support import free_port
 
 pytestmark = pytest.mark.django_db
@@ -22,33 +20,15 @@ pytestmark = pytest.mark.django_db
 ADMIN = "admins@portal.example"
 
 
-@pytest.fixture
-def operator(settings):
-    from certification.operations import staff_groups_ensure
-
-    staff_groups_ensure()
+@pytest.fixture(autouse=True)
+def admins(settings):
     settings.ADMINS = [(ADMIN, ADMIN)]
-    user = UserFactory(is_staff=True, email="operator@portal.example")
-    user.groups.add(Group.objects.get(name="Operators"))
-    return user
 
 
 @pytest.fixture
 def beat_ticked():
     """Beat ticked just now (its probe passes), so only the part a test stops is down."""
     BeatLease.objects.update_or_create(name=LEASE_NAME, defaults={"renewed_at": timezone.now(), "holder": "test"})
-
-
-@pytest.fixture
-def broker_stopped(settings):
-    running = settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
-    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
-
-    def restart():
-        settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT_OPTIONS = running
-
-    return restart
 
 
 def outage_began_minutes_ago(component: str, minutes: int) -> None:
@@ -85,7 +65,7 @@ def test_a_broker_outage_past_the_delay_alerts_the_operators_once_and_its_end_on
 
     for _probe in range(3):
         client.get("/readyz")
-    broker_stopped()  # the broker is back
+    broker_stopped.restart()  # the broker is back
     for _probe in range(3):
         client.get("/readyz")
 
@@ -106,7 +86,7 @@ def test_an_outage_shorter_than_the_delay_emails_nobody_when_it_ends(
     client, operator, beat_ticked, broker_stopped, smtp_sink
 ):
     client.get("/readyz")
-    broker_stopped()
+    broker_stopped.restart()
     client.get("/readyz")
 
     assert Outage.objects.get(component=Outage.Component.BROKER).ended_at is not None
