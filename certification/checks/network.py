@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from certification.checks.archives import (
     FileUnreadable,
     archive_members,
-    looks_like_zip,
+    file_looks_like_zip,
     member_text,
-    snapshot_file_read,
+    snapshot_file_open,
+    unreadable_finding,
 )
 from certification.checks.base import Finding, StepContext
-from outbox.addresses import METADATA, PRIVATE, host_problem
+from outbox.addresses import METADATA, PRIVATE, host_problem, sandbox_admitted
 
 POLICY = "100.11"
 INSECURE_SCHEMES = {"http", "ftp", "ws", "telnet", "tftp", "ldap", "gopher"}
@@ -87,6 +88,8 @@ def _findings_for(dest: Destination, where: str, page: str, field: str, *, allow
             )
         )
     problem = host_problem(dest.host, allow_configured=allow_configured) if dest.host else ""
+    if problem == PRIVATE and allow_configured and dest.scheme == "https" and sandbox_admitted(dest.text):
+        problem = ""  # the publisher sandbox of `make run`, by its exact address; never inside a package
     if problem == METADATA:
         message = _(
             "%(where)s points to %(url)s, a cloud instance metadata endpoint. Remove it: offers may not reach "
@@ -147,22 +150,20 @@ def check_network_destinations(ctx: StepContext) -> list[Finding]:
             add(_findings_for(dest, _("This field"), page, field, allow_configured=True))
     for file_id, record in ctx.files():
         try:
-            data = snapshot_file_read(ctx, file_id)
+            with snapshot_file_open(ctx, file_id) as handle:
+                if file_looks_like_zip(handle, record.get("content_type", "")):
+                    add(_package_findings(ctx, file_id, record, handle))
         except FileUnreadable as error:
-            page, field = ctx.file_location(file_id)
-            add([_unreadable(record, error, page, field)])
-            continue
-        if looks_like_zip(data, record.get("content_type", "")):
-            add(_package_findings(ctx, file_id, record, data))
+            add([_unreadable(ctx, file_id, record, error)])
     return list(findings.values())
 
 
-def _package_findings(ctx, file_id, record, data: bytes) -> list[Finding]:
+def _package_findings(ctx, file_id, record, handle) -> list[Finding]:
     page, field = ctx.file_location(file_id)
     name = record.get("name") or str(file_id)
     found = []
     try:
-        for member in archive_members(data):
+        for member in archive_members(handle):
             text = member_text(member.data) if member.data is not None else None
             if text is None:
                 continue
@@ -178,13 +179,10 @@ def _package_findings(ctx, file_id, record, data: bytes) -> list[Finding]:
     return found
 
 
-def _unreadable(record, error, page, field) -> Finding:
-    return Finding(
-        "network.unreadable",
-        _("The file %(name)s could not be read on our side to analyse its network destinations (%(error)s).")
-        % {"name": record.get("name", ""), "error": error},
-        policy=POLICY,
-        page=page,
-        field=field,
-        system=True,
-    )
+def _unreadable(ctx, file_id, record, error: FileUnreadable) -> Finding:
+    page, field = ctx.file_location(file_id)
+    message = _(
+        "The file %(name)s could not be read on our side to analyse its network destinations. This is not a problem "
+        "with your offer; our operators have been alerted. You can publish again at any time."
+    ) % {"name": record.get("name") or file_id}
+    return unreadable_finding(ctx, error, "network.unreadable", message, policy=POLICY, page=page, field=field)
