@@ -5,6 +5,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertTemplateUsed
 
 from certification.services import submission_start
+from certification.templatetags.confirmations import confirm
 from offers.models import Offer, Plan
 from tests.certification.support import complete_offer, drive, publish_to_preview
 from tests.factories import UserFactory
@@ -104,3 +105,9 @@ def test_the_plan_stop_button_names_the_plan_in_its_question(owner_client, owner
     assert 'data-confirm="Stop selling the plan Premium?"' in html
     assert 'data-confirm="Stop selling the plan Standard?"' in html
     assert Plan.objects.filter(offer=offer, status=Plan.Status.LIVE).count() == 2
+
+
+def test_a_plan_name_in_the_question_is_escaped_in_the_button_attributes():
+    attributes = confirm("stop_selling_plan", plan='Pro "Plus" <b>')
+    assert 'data-confirm="Stop selling the plan Pro &quot;Plus&quot; &lt;b&gt;?"' in attributes
+    assert "<b>" not in attributes
