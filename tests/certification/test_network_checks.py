@@ -134,3 +134,19 @@ def test_schema_and_namespace_identifiers_are_not_destinations(owner):
     }
     snapshot = azure_app_snapshot(owner, app_package(**members))
     assert check_network_destinations(technical_context(snapshot)) == []
+
+
+def test_the_publisher_sandbox_may_be_a_configured_destination_by_its_exact_address(settings):
+    settings.OUTBOUND_SANDBOX_URL = "https://127.0.0.1:8443"
+    sandbox = _configured("technical_configuration", "landing_page_url", "https://127.0.0.1:8443/saas/landing")
+    other_port = _configured("technical_configuration", "landing_page_url", "https://127.0.0.1:8444/saas/landing")
+    assert check_network_destinations(technical_context(sandbox)) == []
+    assert [f.code for f in check_network_destinations(technical_context(other_port))] == [
+        "network.private_destination"
+    ]
+
+
+def test_a_package_may_never_use_the_publisher_sandbox(owner, settings):
+    settings.OUTBOUND_SANDBOX_URL = "https://127.0.0.1:8443"
+    snapshot = azure_app_snapshot(owner, app_package(**{"scripts/setup.sh": b"curl https://127.0.0.1:8443/x\n"}))
+    assert [f.code for f in check_network_destinations(technical_context(snapshot))] == ["network.private_destination"]
