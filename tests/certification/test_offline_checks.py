@@ -172,3 +172,21 @@ def test_the_reviewers_dossier_shows_what_could_not_be_verified_as_warnings(
 
     assert page.count(NO_NETWORK) == len(_outside_links())
     assert "<td>Warning</td>" in page
+
+
+def test_a_failure_report_lists_what_could_not_be_verified_beside_what_failed(
+    owner, owner_client, no_network, https_endpoint, policies
+):
+    offer = complete_offer(owner, "saas", https_endpoint)
+    listing = offer.pages.get(key="offer_listing")
+    description = listing.data["description"] + "<p>The best in the world.</p>"
+    listing.data = {**listing.data, **_outside_links(), "description": description}
+    listing.save(update_fields=["data"])
+    submission = submission_start(offer_id=offer.pk, by=owner.user)
+    drive(submission.pk)
+    assert Offer.objects.get(pk=offer.pk).status == Offer.Status.ATTENTION_NEEDED
+
+    page = owner_client.get(f"/offers/{offer.pk}/").content.decode()
+    report = page[page.index('data-testid="failure-report"') : page.index('data-testid="timeline"')]
+    assert "best in the world" in report
+    assert report.count(NO_NETWORK) == len(_outside_links())
