@@ -4,11 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+SANDBOX_PORT ?= $(shell echo $$(($(PORT) + 443)))
 STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: run test lint format bench services chromium venv clean lock
+.PHONY: run test lint format bench screenshots services chromium azurite venv clean lock
 
 # Installs come from the lock file (exact versions with hashes), so CI breaks only when the code changes.
 $(STAMP): pyproject.toml requirements.lock
@@ -20,18 +21,23 @@ $(STAMP): pyproject.toml requirements.lock
 venv: $(STAMP)
 
 # With nothing configured: DEBUG on, SQLite in var/, Celery's filesystem broker in var/broker (its folders must
-# exist before web, worker or beat connect). Links in emails point at the port actually served.
-RUN_ENV = DEBUG="$${DEBUG:-true}" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
+# exist before web, worker or beat connect). Links in emails point at the port actually served. The publisher
+# sandbox (python -m sandbox, a Procfile entry) plays publishers' endpoints on SANDBOX_PORT; checks that need the
+# internet say "could not be verified: no network" on a machine without one.
+RUN_ENV = DEBUG="$${DEBUG:-true}" SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	OUTBOUND_SANDBOX_URL="$${OUTBOUND_SANDBOX_URL-https://127.0.0.1:$(SANDBOX_PORT)}" \
+	OUTBOUND_OFFLINE_WARN="$${OUTBOUND_OFFLINE_WARN:-true}"
 
 run: $(STAMP)
 	mkdir -p var/broker/queue var/broker/processed var/broker/control var/media var/static
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(RUN_ENV) $(BIN)/python manage.py demo_data
+	$(RUN_ENV) $(BIN)/python -m sandbox --port $(SANDBOX_PORT) -- $(BIN)/python manage.py demo_data --if-allowed
 	@echo
 	@echo "  Publisher Portal: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "  Publisher sandbox: https://127.0.0.1:$(SANDBOX_PORT)/   (landing page, webhook and leads for your offers)"
 	@echo
-	$(RUN_ENV) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+	$(RUN_ENV) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
 services:
 	bash .ci/services
@@ -39,7 +45,17 @@ services:
 chromium:
 	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-test: services chromium $(STAMP)
+# Azurite, Azure Storage's emulator, for the object storage tests: the exact versions of its npm lock, in a folder
+# of its own (Node from Debian when the machine has none). The tests start and stop it themselves.
+AZURITE := .ci/azurite
+$(AZURITE)/node_modules/.installed: $(AZURITE)/package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
+	npm ci --prefix $(AZURITE) --no-audit --no-fund --loglevel error
+	touch $@
+
+azurite: $(AZURITE)/node_modules/.installed
+
+test: services chromium azurite $(STAMP)
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 		$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
 
@@ -56,6 +72,12 @@ bench: $(STAMP)
 	@shopt -s nullglob; scripts=(benchmarks/*.py); \
 	if [ $${#scripts[@]} -eq 0 ]; then echo "no benchmarks yet"; fi; \
 	for script in "$${scripts[@]}"; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# The README's pictures (docs/screenshots/*.png): serve the portal with `make run` on SCREENSHOTS_PORT, with a fresh
+# SQLite database and the demo data, and photograph its pages in Chromium (docs/screenshots.py).
+SCREENSHOTS_PORT ?= 8765
+screenshots: chromium $(STAMP)
+	$(BIN)/python docs/screenshots.py --port $(SCREENSHOTS_PORT)
 
 # After changing the dependencies in pyproject.toml: write the lock file again (needs PyPI).
 lock: $(STAMP)

@@ -6,6 +6,9 @@ the attempt holding its token, and rows are always locked submission first, then
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,10 +34,35 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
-def enqueue_advance(submission_id: int, *, countdown: int = 0) -> None:
-    """Hand the submission to a worker once the current transaction commits."""
+# Inside ``advance_inline``: the submissions whose hand-off to a worker is held back (None outside it).
+_HELD_BACK: ContextVar[set[int] | None] = ContextVar("advance_held_back", default=None)
 
+
+def enqueue_advance(submission_id: int, *, countdown: int = 0) -> None:
+    """Hand the submission to a worker once the current transaction commits (held back inside advance_inline)."""
+    held_back = _HELD_BACK.get()
+    if held_back is not None:
+        held_back.add(submission_id)
+        return
     transaction.on_commit(lambda: advance.apply_async(kwargs={"submission_id": submission_id}, countdown=countdown))
+
+
+@contextmanager
+def advance_inline() -> Iterator[None]:
+    """Drive submissions in this process (the demo data does): hold back their hand-offs to workers meanwhile.
+
+    On leaving, each submission that is still running is handed to a worker once, so nothing is left behind and
+    the workers receive no task that would find nothing to do.
+    """
+    held_back: set[int] = set()
+    token = _HELD_BACK.set(held_back)
+    try:
+        yield
+    finally:
+        _HELD_BACK.reset(token)
+    running = Submission.objects.filter(pk__in=held_back, state=Submission.State.RUNNING)
+    for submission_id in running.values_list("pk", flat=True):
+        enqueue_advance(submission_id)
 
 
 def steps_plan(submission: Submission) -> list[Step]:
@@ -106,6 +134,9 @@ def _claim_next_step(submission_id: int):
         _listing_step(submission, step, definition, now)
         return None
     context = step_context(submission, step)
+    if definition.wait_when and import_string(definition.wait_when)(context):
+        wait_enter(definition.wait_kind)(submission, step, definition)
+        return None
     if definition.review_when and _needs_review(definition, context):
         wait_enter(Kind.REVIEW)(submission, step, definition)
         return None

@@ -16,6 +16,25 @@ def submission_active(offer) -> Submission | None:
     return offer.submissions.filter(state__in=Submission.ACTIVE).order_by("-number").first()
 
 
+def submission_moving(offer, submission: Submission | None) -> bool:
+    """Whether the overview follows the submission live: it is publishing, or a step runs toward the sign-off.
+
+    Preview creation makes the offer Preview a moment before the sign-off step waits; until then it still moves.
+    """
+    if offer.status == offer.Status.PUBLISH_IN_PROGRESS:
+        return True
+    return submission is not None and submission.state == Submission.State.RUNNING
+
+
+def signoff_waiting(offer, submission: Submission | None) -> bool:
+    """Whether Go live can be taken now: the offer is in Preview and its sign-off step waits for the publisher."""
+    return (
+        offer.status == offer.Status.PREVIEW
+        and submission is not None
+        and submission.state == Submission.State.WAITING_SIGNOFF
+    )
+
+
 # Bootstrap icon of each phase state on the overview's timeline; a pending phase shows an empty circle.
 PHASE_ICONS = {
     Step.State.SUCCEEDED: "bi-check-circle-fill text-success",
@@ -23,6 +42,7 @@ PHASE_ICONS = {
     Step.State.RUNNING: "bi-arrow-repeat text-primary",
     Step.State.SKIPPED: "bi-dash-circle text-body-tertiary",
 }
+CANCELLED_ICON = "bi-slash-circle text-body-secondary"
 
 
 @dataclass
@@ -45,16 +65,29 @@ class PhaseRow:
         return Step.State.PENDING
 
     @property
+    def cancelled(self) -> bool:
+        """Whether Cancel publish cut the phase short (a step of it never ran to its end)."""
+        return any(getattr(step, "cancelled", False) for step in self.steps)  # set by submission_timeline
+
+    @property
     def icon(self) -> str:
+        if self.cancelled:
+            return CANCELLED_ICON
         return PHASE_ICONS.get(self.state, "bi-circle text-body-tertiary")
 
 
 def submission_timeline(submission: Submission) -> list[PhaseRow]:
-    """Return the submission's phases in order, each with its steps and their findings."""
+    """Return the submission's phases in order, each with its steps and their findings.
+
+    Each step says whether Cancel publish cut it short (``cancelled``): a cancelled submission skipped every
+    step it had not finished, and only a cancel ends a submission with skipped steps and no failure.
+    """
     steps = list(submission.steps.prefetch_related("findings__policy").order_by("order"))
     now = timezone.now()
+    cancelled = submission.state == Submission.State.CANCELLED
     rows: dict[str, PhaseRow] = {}
     for step in steps:
+        step.cancelled = cancelled and step.state == Step.State.SKIPPED
         row = rows.setdefault(step.phase, PhaseRow(step.phase, Phase(step.phase).label))
         end = step.finished_at or (now if step.state in (Step.State.RUNNING, Step.State.WAITING) else None)
         step.elapsed = duration_label(end - step.started_at) if (end and step.started_at) else ""

@@ -29,6 +29,10 @@ class PublishRefused(Exception):
         self.pages = list(pages)
 
 
+class NotYet(PublishRefused):
+    """The action becomes possible in a moment by itself; the message explains, and nothing changed."""
+
+
 def ensure_can_publish(offer: Offer, user) -> None:
     """Owners and Managers publish, go live, cancel and stop selling; raise PermissionDenied otherwise."""
     allowed = Membership.objects.filter(
@@ -185,6 +189,14 @@ def publish_go_live(*, offer_id: int, by) -> Submission:
     offer = _lock_offer(offer_id)
     ensure_can_publish(offer, by)
     submission = _active_submission(offer)
+    if offer.status == Offer.Status.PREVIEW and submission is not None and submission.state == Submission.State.RUNNING:
+        # Preview creation is done and the sign-off step is about to wait: a click from a page shown meanwhile.
+        raise NotYet(
+            _(
+                "Your preview is ready and the sign-off step is starting: Go live appears on this page in a moment. "
+                "Nothing was changed; select Go live again then."
+            )
+        )
     if (
         offer.status != Offer.Status.PREVIEW
         or submission is None
@@ -267,10 +279,7 @@ def offer_stop_selling(*, offer_id: int, by) -> Offer:
 @transaction.atomic
 def plan_stop_selling(*, plan_id: int, by) -> Plan:
     """Stop selling one plan of a live offer; the offer must keep at least one live plan."""
-    plan = Plan.objects.select_related("offer").get(pk=plan_id)
-    offer = _lock_offer(plan.offer_id)
-    ensure_can_publish(offer, by)
-    plan = offer.plans.select_for_update().get(pk=plan_id)
+    offer, plan = _lock_plan(plan_id, by)
     if offer.status != Offer.Status.LIVE or plan.status != Plan.Status.LIVE:
         raise PublishRefused(_("Only a live plan of a live offer can stop selling."))
     if offer.plans.filter(status=Plan.Status.LIVE).count() < 2:
@@ -279,6 +288,34 @@ def plan_stop_selling(*, plan_id: int, by) -> Plan:
     plan.save()
     history_record(
         offer, "stop_sell_requested", actor=by, message=_("Stop selling plan %(id)s requested") % {"id": plan.plan_id}
+    )
+    return plan
+
+
+def _lock_plan(plan_id: int, by) -> tuple[Offer, Plan]:
+    """Lock the plan's offer, then the plan, for one of the publisher's actions on it."""
+    offer = _lock_offer(Plan.objects.values_list("offer_id", flat=True).get(pk=plan_id))
+    ensure_can_publish(offer, by)
+    return offer, offer.plans.select_for_update().get(pk=plan_id)
+
+
+@transaction.atomic
+def plan_sell_again(*, plan_id: int, by) -> Plan:
+    """Sell a stopped plan again: it becomes a draft plan, checked and put live by the offer's next publish."""
+    offer, plan = _lock_plan(plan_id, by)
+    if plan.status != Plan.Status.STOPPED:
+        raise PublishRefused(_("Only a plan that stopped selling can be sold again."))
+    if _active_submission(offer) is not None:
+        raise PublishRefused(
+            _("The offer is being published without this plan; sell it again once that publishing has ended.")
+        )
+    plan.sell_again()
+    plan.save()
+    history_record(
+        offer,
+        "plan_sell_again",
+        actor=by,
+        message=_("Plan %(id)s to be sold again from the next publish") % {"id": plan.plan_id},
     )
     return plan
 

@@ -9,12 +9,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
 from certification import selectors
+from certification.confirmations import CONFIRMED_FIELD, QUESTIONS
 from certification.models import Submission
 from certification.notifications import findings_for_report
 from certification.previews import preview_links
 from certification.services import (
+    NotYet,
     PublishRefused,
     offer_stop_selling,
+    plan_sell_again,
     plan_stop_selling,
     publish_go_live,
     submission_cancel,
@@ -29,20 +32,29 @@ from offers.services import notes_save
 from offers.snapshots import snapshot_build, snapshot_compare
 from offers.views import offer_context
 
+# The messages that say a submission is moving carry this tag; the overview removes them when it stops moving.
+MOVING = "submission-moving"
+
 
 def _overview_context(offer: Offer) -> dict:
     latest = selectors.submission_latest(offer)
+    active = selectors.submission_active(offer)
     failed = latest is not None and latest.state == Submission.State.FAILED
     findings = findings_for_report(latest, absolute=False) if failed else []
     live_plans = list(offer.plans.filter(status=Plan.Status.LIVE)) if offer.status == Offer.Status.LIVE else []
     return {
         "submission": latest,
         "timeline": selectors.submission_timeline(latest) if latest else [],
-        "publishing": offer.status == Offer.Status.PUBLISH_IN_PROGRESS,
+        "publishing": selectors.submission_moving(offer, latest),
+        "go_live": selectors.signoff_waiting(offer, active),
         "cancellable": selectors.submission_cancellable(latest),
         "findings": findings,
         "preview_links": preview_links(offer) if offer.status == Offer.Status.PREVIEW else [],
         "live_plans": live_plans,
+        # Every plan a live listing held (live, stopping, stopped or to be sold again), and whether a stopped one
+        # may be sold again now (not while a submission that leaves it out is under way).
+        "plans": [plan for plan in offer.plans.all() if not plan.deletable],
+        "sell_again_open": active is None,
     }
 
 
@@ -55,9 +67,13 @@ def overview(request, membership, offer_pk):
 
 @member_required
 def overview_status(request, membership, offer_pk):
-    """The live part of the overview (status, timeline, actions), polled with htmx while publishing."""
+    """The live part of the overview (status, timeline, actions), polled with htmx while publishing.
+
+    Its answer also replaces the status badge beside the offer's name (an out-of-band swap), so the badge and the
+    panel always come from the same read of the offer.
+    """
     offer = offer_get(membership, offer_pk)
-    return render(request, "certification/_status.html", {"offer": offer, **_overview_context(offer)})
+    return render(request, "certification/_status.html", {"offer": offer, "oob": True, **_overview_context(offer)})
 
 
 @member_required
@@ -77,7 +93,7 @@ def review_and_publish(request, membership, offer_pk):
         except (PublishRefused, PermissionDenied) as error:
             messages.error(request, getattr(error, "message", None) or str(error))
             return redirect("certification:review", state.offer.pk)
-        messages.success(request, _("Publishing started. Follow each step on this page."))
+        messages.success(request, _("Publishing started. Follow each step on this page."), extra_tags=MOVING)
         return redirect("certification:overview", state.offer.pk)
     context = offer_context(
         state,
@@ -92,13 +108,19 @@ def review_and_publish(request, membership, offer_pk):
     return render(request, "certification/review.html", context)
 
 
-def _act(request, offer, action, success: str):
+def _act(request, offer, action, success: str, *, ask: str, tags: str = "", **params):
+    """Run ``action`` once the publisher has answered the question ``ask``; until then show it on a page."""
+    if request.POST.get(CONFIRMED_FIELD) != "yes":  # without JavaScript no modal asked first
+        question = QUESTIONS[ask].about(**params)
+        return render(request, "certification/confirm.html", {"offer": offer, "question": question})
     try:
         action()
+    except NotYet as wait:
+        messages.info(request, wait.message)
     except (PublishRefused, PermissionDenied) as error:
         messages.error(request, getattr(error, "message", None) or str(error))
     else:
-        messages.success(request, success)
+        messages.success(request, success, extra_tags=tags)
     return redirect("certification:overview", offer.pk)
 
 
@@ -111,6 +133,8 @@ def go_live(request, membership, offer_pk):
         offer,
         lambda: publish_go_live(offer_id=offer.pk, by=request.user),
         _("Go live: the publish phase has started."),
+        ask="go_live",
+        tags=MOVING,
     )
 
 
@@ -119,7 +143,11 @@ def go_live(request, membership, offer_pk):
 def cancel(request, membership, offer_pk):
     offer = offer_get(membership, offer_pk)
     return _act(
-        request, offer, lambda: submission_cancel(offer_id=offer.pk, by=request.user), _("Publishing cancelled.")
+        request,
+        offer,
+        lambda: submission_cancel(offer_id=offer.pk, by=request.user),
+        _("Publishing cancelled."),
+        ask="cancel_publish",
     )
 
 
@@ -132,6 +160,7 @@ def stop_selling(request, membership, offer_pk):
         offer,
         lambda: offer_stop_selling(offer_id=offer.pk, by=request.user),
         _("Stop selling requested. The offer leaves the marketplace shortly; existing customers keep their purchases."),
+        ask="stop_selling",
     )
 
 
@@ -145,7 +174,28 @@ def plan_stop(request, membership, offer_pk, plan_pk):
         offer,
         lambda: plan_stop_selling(plan_id=plan.pk, by=request.user),
         _("Stop selling plan %(id)s requested.") % {"id": plan.plan_id},
+        ask="stop_selling_plan",
+        plan=plan.name,
     )
+
+
+@member_required
+@require_POST
+def plan_sell(request, membership, offer_pk, plan_pk):
+    """Sell a stopped plan again: the offer's next publish checks it and puts it live."""
+    offer = offer_get(membership, offer_pk)
+    plan = get_object_or_404(offer.plans.all(), pk=plan_pk)
+    try:
+        plan_sell_again(plan_id=plan.pk, by=request.user)
+    except (PublishRefused, PermissionDenied) as error:
+        messages.error(request, getattr(error, "message", None) or str(error))
+    else:
+        messages.success(
+            request,
+            _("Plan %(id)s will be sold again once you publish the offer (Update offer or Republish).")
+            % {"id": plan.plan_id},
+        )
+    return redirect("certification:overview", offer.pk)
 
 
 @member_required

@@ -4,7 +4,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.shortcuts import get_object_or_404
 
-from offers.models import Offer, OfferPage
+from offers.models import Offer, OfferFile, OfferPage
 
 
 def offers_for(membership) -> QuerySet[Offer]:
@@ -20,6 +20,11 @@ def offer_get(membership, offer_pk: int) -> Offer:
 def plan_get(membership, offer_pk: int, plan_pk: int):
     offer = offer_get(membership, offer_pk)
     return offer, get_object_or_404(offer.plans.all(), pk=plan_pk)
+
+
+def offer_file_get(membership, offer_pk: int, file_pk: int) -> OfferFile:
+    """Return a file uploaded to one of the member's offers, or raise Http404 (also for another account's)."""
+    return get_object_or_404(OfferFile, pk=file_pk, offer_id=offer_pk, offer__account_id=membership.account_id)
 
 
 def offers_dashboard(membership, *, status: str = "", offer_type: str = "", query: str = "") -> QuerySet[Offer]:

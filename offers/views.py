@@ -7,17 +7,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
+from offers.files import stored_file_response
 from offers.forms.create import OfferCreateForm
 from offers.leads import lead_test_payload
 from offers.pages import OfferState, PageStatus
-from offers.selectors import offer_get, plan_get
+from offers.selectors import offer_file_get, offer_get, plan_get
 from offers.services import offer_create, page_save, plan_create, plan_delete, plan_save
 from offers.types import offer_types
 from offers.validators import audience_csv_render
+from outbox.sandbox import sandbox_addresses, sandbox_url
 from outbox.services import outbox_send_now
+
+# The addresses of the publisher sandbox of `make run` a page can use: (field of the page, sandbox purpose, label).
+SANDBOX_HELP = (
+    ("leads_https_url", "leads_https_url", gettext_lazy("Customer leads, HTTPS endpoint")),
+    ("landing_page_url", "landing_page_url", gettext_lazy("Landing page URL")),
+    ("connection_webhook", "connection_webhook", gettext_lazy("Connection webhook")),
+    ("privacy_policy_url", "site", gettext_lazy("Privacy policy, support and useful links: any page under")),
+)
 
 
 def offer_context(state: OfferState, active: str, **extra) -> dict:
@@ -77,10 +88,17 @@ def page_edit(request, membership, offer_pk, key):
         messages.error(request, _("The page was not saved. Correct the errors below."))
     else:
         form = state.page_form(spec, initial=stored)
+        form.show_conflicts(state.page_state(spec).field_errors)
     page = state.page_state(spec)
-    return render(
-        request, "offers/page_edit.html", offer_context(state, key, form=form, page=page, spec=spec, page_key=key)
-    )
+    context = offer_context(state, key, form=form, page=page, spec=spec, page_key=key, sandbox=_sandbox_help(form))
+    return render(request, "offers/page_edit.html", context)
+
+
+def _sandbox_help(form) -> dict | None:
+    """Return the sandbox's front page and (label, address) of each address the page's fields can use, or None."""
+    addresses = sandbox_addresses()
+    rows = [(label, addresses[purpose]) for field, purpose, label in SANDBOX_HELP if addresses and field in form.fields]
+    return {"home": f"{sandbox_url()}/", "addresses": rows} if rows else None
 
 
 def _validate_leads(request, state: OfferState) -> None:
@@ -173,6 +191,20 @@ def audience_export(request, membership, offer_pk):
     body = audience_csv_render(entries, kind=spec.form.csv_kind)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{state.offer.offer_id}-preview-audience.csv"'
+    return response
+
+
+@member_required
+def offer_file(request, membership, offer_pk, file_pk):
+    """Serve a file uploaded to one of the account's offers to its members (the editor's previews and links)."""
+    stored = offer_file_get(membership, offer_pk, file_pk)
+    response = stored_file_response(
+        stored.file.name,
+        content_type=stored.content_type,
+        filename=stored.original_name,
+        inline=stored.content_type == "image/png",
+    )
+    response["Cache-Control"] = "private, max-age=3600"  # a stored file never changes; a new upload is a new file
     return response
 
 

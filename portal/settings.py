@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -44,10 +45,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.logs.RequestIdMiddleware",  # first, so every line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "portal.middleware.NotFoundPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -84,7 +87,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections (seconds; 0 closes after each request), checked before reuse so a restarted database
+# costs one failed check, not a failed request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Web, worker and beat share one file in `make run`: every transaction takes the write lock when it begins
     # (so none fails half-way with "database is locked") and waits for it; WAL lets readers run meanwhile.
@@ -123,8 +129,42 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploaded files: this machine's MEDIA_ROOT by default (one machine); object storage that the web process and every
+# worker reach when they run on several machines. Files are never overwritten: a snapshot names them for good.
+STORAGE_BACKEND = env("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND == "filesystem":
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "azure":  # a connection string, or the account's name and key
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.azure_storage.AzureStorage",
+        "OPTIONS": {
+            "connection_string": env("AZURE_STORAGE_CONNECTION_STRING", default=None),
+            "account_name": env("AZURE_ACCOUNT_NAME", default=None),
+            "account_key": env("AZURE_ACCOUNT_KEY", default=None),
+            "azure_container": env("AZURE_CONTAINER", default="media"),
+            "overwrite_files": False,
+        },
+    }
+    if not (MEDIA_STORAGE["OPTIONS"]["connection_string"] or MEDIA_STORAGE["OPTIONS"]["account_name"]):
+        raise ImproperlyConfigured("STORAGE_BACKEND=azure needs AZURE_STORAGE_CONNECTION_STRING or AZURE_ACCOUNT_NAME.")
+elif STORAGE_BACKEND == "s3":  # credentials from the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables or the role
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME", default=None),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),  # S3-compatible services
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),  # "path" for most S3-compatible ones
+            "default_acl": None,  # private: files reach readers only through the portal
+            "file_overwrite": False,
+        },
+    }
+    if not MEDIA_STORAGE["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem, azure or s3, not {STORAGE_BACKEND!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -180,6 +220,24 @@ CELERY_BEAT_SCHEDULE = {
     "pipeline-watchdog": {"task": "certification.tasks.pipeline_watchdog", "schedule": 60.0},
     "stop-sell-complete": {"task": "certification.tasks.stop_sell_complete", "schedule": 60.0},
 }
+# Beat keeps its schedule and a lease in the database (portal/beat.py): a second beat stands by and sends nothing;
+# it takes over when the holder's lease (seconds) runs out. No schedule file, so a beat-only host needs no var/.
+CELERY_BEAT_SCHEDULER = "portal.beat:LeaderScheduler"
+BEAT_LEASE_SECONDS = env.int("BEAT_LEASE_SECONDS", default=60)
+# Task events for Flower and `celery events`: received, started, succeeded, failed, and sent by the publisher.
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
+
+# Health: /healthz answers while the process serves; /readyz probes every part (portal/health.py). A part failing
+# its probe for HEALTH_ALERT_AFTER_MINUTES alerts the operators once, and once again when it recovers.
+HEALTH_ALERT_AFTER_MINUTES = env.int("HEALTH_ALERT_AFTER_MINUTES", default=5)
+HEALTH_BEAT_STALE_SECONDS = env.int("HEALTH_BEAT_STALE_SECONDS", default=90)  # beat's lease renewal is its heartbeat
+HEALTH_WORKER_PING_TIMEOUT = 1.0  # seconds the readiness probe waits for workers to answer a ping
+HEALTH_WORKER_PING_CACHE_SECONDS = 30  # each web process pings at most this often
+
+# Demo data: `make run` loads it into its own SQLite database; into a configured one only with DEMO_DATA=1, and
+# never into one that holds users of its own (portal/demo.py). DEMO_DATA=0 never loads it.
+DEMO_DATA = env.bool("DEMO_DATA", default=None)
 
 # The publishing pipeline.
 PIPELINE_STEP_MAX_ATTEMPTS = env.int("PIPELINE_STEP_MAX_ATTEMPTS", default=3)
@@ -215,7 +273,7 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -223,20 +281,41 @@ X_FRAME_OPTIONS = "DENY"
 # Operators who are emailed when a pipeline step fails on our side (comma-separated addresses).
 ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
 
+# LOG_FORMAT=json writes one JSON object per line with the request id and the submission id, from the request
+# through the tasks it enqueues (portal/logs.py); "plain" is for people reading a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="plain").lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "context": {"()": "portal.logs.LogContextFilter"},
+        "probe_warning": {"()": "portal.logs.ProbeWarningFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "portal.logs.JsonFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        },
         "operators": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A failed health probe (503) is a warning for the logs, never an email to the operators.
+        "django.request": {"filters": ["probe_warning"]},
+        "portal.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},  # one access line per request
         "certification.pipeline": {"handlers": ["console", "operators"], "level": "INFO", "propagate": False},
+        # A check that fails on our side (a stored file it could not read) alerts the operators with the detail.
+        "certification.checks": {"handlers": ["console", "operators"], "level": "INFO", "propagate": False},
     },
 }
+# Celery replaces the root logger's handlers with its own plain ones unless told not to: keep JSON on workers too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 
 # Offers: upload limits (bytes) and outgoing HTTPS requests to publishers' endpoints.
 OFFER_IMAGE_MAX_BYTES = env.int("OFFER_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
@@ -247,3 +326,11 @@ OUTBOUND_TIMEOUT = env.float("OUTBOUND_TIMEOUT", default=5.0)
 OUTBOUND_CA_BUNDLE = env("OUTBOUND_CA_BUNDLE", default="")
 # Private networks requests may reach. Empty in production: no loopback, private or link-local targets.
 OUTBOUND_ALLOWED_PRIVATE_NETWORKS = env.list("OUTBOUND_ALLOWED_PRIVATE_NETWORKS", default=[])
+# The publisher sandbox of `make run` (python -m sandbox): an HTTPS stand-in for publishers' endpoints on this
+# machine, trusted through its own CA and admitted by its exact address. Never in production: only with DEBUG on.
+OUTBOUND_SANDBOX_URL = env("OUTBOUND_SANDBOX_URL", default="").rstrip("/") if DEBUG else ""
+OUTBOUND_SANDBOX_CA = env.path("OUTBOUND_SANDBOX_CA", default=VAR_DIR / "sandbox" / "ca.pem")
+# With no network on this machine, a check that cannot reach an outside address records "could not be verified:
+# no network" as a warning instead of failing the publisher. Off by default; `make run` turns it on.
+OUTBOUND_OFFLINE_WARN = env.bool("OUTBOUND_OFFLINE_WARN", default=False)
+OUTBOUND_NETWORK_PROBE = env("OUTBOUND_NETWORK_PROBE", default="www.microsoft.com:443")  # host:port

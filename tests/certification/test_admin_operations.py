@@ -16,7 +16,7 @@ from certification.operations import staff_groups_ensure
 from certification.services import submission_start
 from offers.models import Offer
 from outbox.models import OutboxMessage
-from tests.certification.support import complete_offer, drive
+from tests.certification.support import drive
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policies")]
@@ -51,11 +51,6 @@ def reviewer_client(db):
     browser = Client()
     browser.force_login(_staff("Reviewers", "rita@portal.example"))
     return browser
-
-
-@pytest.fixture
-def consulting(owner, https_endpoint):
-    return complete_offer(owner, "consulting", https_endpoint)
 
 
 def _stalled(submission: Submission) -> Step:

@@ -7,20 +7,9 @@ from django.urls import reverse
 
 from certification.models import Finding, Step
 from certification.services import submission_cancel, submission_start
-from tests.certification.support import complete_offer, drive, publish_to_live
-from tests.factories import UserFactory
+from tests.certification.support import drive, publish_to_live
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policies")]
-
-
-@pytest.fixture
-def reviewer(db):
-    return UserFactory(is_staff=True)
-
-
-@pytest.fixture
-def consulting(owner, https_endpoint):
-    return complete_offer(owner, "consulting", https_endpoint)
 
 
 def overview(client, offer) -> str:

@@ -10,7 +10,7 @@ from certification.reviews import review_decide
 from certification.services import PublishRefused, publish_go_live, submission_cancel, submission_start
 from offers.models import Offer
 from outbox.models import OutboxMessage
-from tests.certification.support import complete_offer, drive
+from tests.certification.support import drive
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policies")]
@@ -19,11 +19,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policies")]
 @pytest.fixture
 def reviewer(db):
     return UserFactory(is_staff=True, email="reviewer@portal.example")
-
-
-@pytest.fixture
-def consulting(owner, https_endpoint):
-    return complete_offer(owner, "consulting", https_endpoint)
 
 
 def _publish(offer, owner):

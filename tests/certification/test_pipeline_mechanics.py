@@ -22,19 +22,8 @@ from offers.demo import offer_fill_plan
 from offers.models import Offer, Plan
 from outbox.models import OutboxMessage
 from tests.certification.support import complete_offer, drive, publish_to_live
-from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policies")]
-
-
-@pytest.fixture
-def reviewer(db):
-    return UserFactory(is_staff=True)
-
-
-@pytest.fixture
-def consulting(owner, https_endpoint):
-    return complete_offer(owner, "consulting", https_endpoint)
 
 
 def test_the_advance_task_delivered_twice_runs_each_step_once_and_sends_one_lead(owner, consulting, https_endpoint):

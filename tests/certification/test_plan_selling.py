@@ -17,15 +17,9 @@ from offers.models import Offer, Plan
 from offers.services import plan_delete
 from storefront.selectors import plan_statuses
 from tests.certification.support import complete_offer, publish_to_live
-from tests.factories import UserFactory
 from tests.storefront.factories import live_offer, saas_plan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("policies")]
-
-
-@pytest.fixture
-def reviewer(db):
-    return UserFactory(is_staff=True)
 
 
 @pytest.fixture

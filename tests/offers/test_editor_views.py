@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from offers.models import Offer, OfferEvent, OfferPage
+from offers.samples import png_upload
+from offers.services import offer_file_store
 from tests.offers.factories import OfferFactory, OfferPageFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +46,7 @@ OFFER_URLS = [
     ("post", "certification:cancel", False, ()),
     ("post", "certification:stop-selling", False, ()),
     ("post", "certification:plan-stop-selling", True, ()),
+    ("post", "certification:plan-sell-again", True, ()),
     ("get", "certification:history", False, ()),
     ("get", "certification:compare", False, ()),
     ("get", "offers:plan-new", False, ()),
@@ -52,11 +55,14 @@ OFFER_URLS = [
     ("post", "offers:plan", True, ()),
     ("post", "offers:plan-delete", True, ()),
     ("get", "offers:audience-export", False, ()),
+    ("get", "offers:file", False, ()),
     *[(method, "offers:page", False, (key,)) for key in PAGE_KEYS for method in ("get", "post")],
 ]
 
 
 def _url(offer, plan, name, with_plan, extra):
+    if name == "offers:file":  # a file uploaded to the offer
+        extra = (offer_file_store(offer, png_upload(216, 216), content_type="image/png").pk,)
     return reverse(name, args=[offer.pk, plan.pk] if with_plan else [offer.pk, *extra])
 
 

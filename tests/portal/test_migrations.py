@@ -43,6 +43,12 @@ FORWARD_MIGRATIONS = {
     "certification.0006_outbox_moved",
     "certification.0007_finding_severity_choices",
     "portal.0003_moved_to_accounts_and_storefront",
+    "accounts.0002_legal_info_agreement_verification",
+    "accounts.0003_agreement_seed_and_records",
+    "accounts.0004_verification_replaces_flags",
+    "certification.0008_submission_waits_for_verification",
+    "certification.0009_operators_verify_accounts",
+    "portal.0004_beat_lease_and_outages",
 }
 RELABELLED = {
     "portal.publisheraccount": "accounts.publisheraccount",

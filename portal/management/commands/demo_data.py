@@ -1,12 +1,13 @@
-"""Load the demo data of `make run`: a publisher account with a member of each role, a reviewer, an operator."""
+"""Load the demo data of `make run`: a verified publisher account with a member of each role, a second account
+waiting for verification, a reviewer, an operator."""
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
+from accounts.demo import demo_accounts_onboard
 from accounts.models import Membership, PublisherAccount
 from certification.catalogue import catalogue_seed
 from certification.demo import demo_pipeline_load
@@ -14,6 +15,7 @@ from certification.models import Policy, PolicySection
 from certification.operations import staff_groups_ensure
 from offers.demo import demo_offers_load
 from offers.samples.misc import page_data
+from portal.demo import demo_data_refusal
 from storefront.services import customer_profile_ensure, customer_profile_update
 
 User = get_user_model()
@@ -31,21 +33,23 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Create (or refresh) the demo accounts and print their passwords. Safe to run again."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-allowed",
+            action="store_true",
+            help="As `make run` asks: load only where demo data belongs (portal/demo.py), else say why not.",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        if options["if_allowed"] and (refusal := demo_data_refusal()):
+            self.stdout.write(self.style.WARNING(f"Demo data not loaded: {refusal}"))
+            return
         catalogue_seed(PolicySection, Policy)  # the migration seeds them; a flushed database has none
         staff_groups_ensure()
         # Demo accounts are found by partner ID, which sign-up never sets (names are not unique).
-        account = self._account(
-            "4410001",
-            name="Contoso Ltd",
-            country="US",
-            verified=True,
-            program_enrolled=True,
-            agreement_accepted_at=timezone.now(),
-            competencies=["Cloud Platform", "Data Analytics"],
-        )
-        fabrikam = self._account("4410002", name="Fabrikam Inc", country="DE")
+        account = self._account("4410001", name="Contoso Ltd")
+        fabrikam = self._account("4410002", name="Fabrikam Inc")
         users = {}
         for email, password, name, role in DEMO_USERS:
             first, _sep, last = name.partition(" ")
@@ -59,13 +63,21 @@ class Command(BaseCommand):
             axes_reset(username=email)
             if role is not None:
                 Membership.objects.update_or_create(account=account, user=user, defaults={"role": role})
-        Membership.objects.update_or_create(
-            account=fabrikam, user=users["owner@contoso.example"], defaults={"role": Membership.Role.MANAGER}
+        fabrikam_owner, _created = Membership.objects.update_or_create(
+            account=fabrikam, user=users["owner@contoso.example"], defaults={"role": Membership.Role.OWNER}
         )
         users["reviewer@portal.example"].groups.add(Group.objects.get(name="Reviewers"))
         users["operator@portal.example"].groups.add(Group.objects.get(name="Operators"))
-        self._load_app_demo_data(account)
+        # Contoso is verified with its legal info and the agreement; Fabrikam waits in the verification queue.
+        demo_accounts_onboard(
+            ready=Membership.objects.get(account=account, user=users["owner@contoso.example"]),
+            pending=fabrikam_owner,
+            operator=users["operator@portal.example"],
+        )
+        problems = self._load_app_demo_data(account)
         self._owner_in_preview_audiences(users["owner@contoso.example"])
+        for problem in problems:
+            self.stdout.write(self.style.WARNING(f"Demo offer {problem}"))
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with:"))
         for email, password, _name, role in DEMO_USERS:
             who = role.label if role else ("operator (admin)" if email.startswith("operator@") else "reviewer (admin)")
@@ -90,11 +102,11 @@ class Command(BaseCommand):
             user=owner, company="Contoso Ltd", tenant_id=profile.tenant_id, subscription_ids=sorted(subscriptions)
         )
 
-    def _load_app_demo_data(self, account):
+    def _load_app_demo_data(self, account) -> list[str]:
         """Create the demo offers for the account's Owner, then move them through the pipeline to every status."""
         owner = Membership.objects.filter(account=account, role=Membership.Role.OWNER).select_related("user").first()
         reviewer = User.objects.filter(email="reviewer@portal.example").first()
         if owner is None or reviewer is None:
-            return
+            return []
         demo_offers_load(owner)
-        demo_pipeline_load(owner, reviewer)
+        return demo_pipeline_load(owner, reviewer)
