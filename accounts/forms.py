@@ -27,7 +27,22 @@ class SignInForm(AuthenticationForm):
         return self.cleaned_data["username"].lower()
 
 
-class SignUpForm(forms.Form):
+class NewPasswordMixin:
+    """Judge the ``password`` field of a sign-up form by the password validators, against its ``email``."""
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            candidate = User(username=cleaned.get("email", ""), email=cleaned.get("email", ""))
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class SignUpForm(NewPasswordMixin, forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("Work email"))
     account_name = forms.CharField(
@@ -52,17 +67,6 @@ class SignUpForm(forms.Form):
         if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("An account with this email already exists. Sign in instead."))
         return email
-
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password")
-        if password:
-            candidate = User(username=cleaned.get("email", ""), email=cleaned.get("email", ""))
-            try:
-                password_validation.validate_password(password, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return cleaned
 
 
 class InviteForm(forms.Form):

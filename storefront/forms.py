@@ -1,11 +1,12 @@
 """Forms of the storefront: customer sign-up and profile, Contact me, and checkout."""
 
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import NewPasswordMixin
+from accounts.validators import validate_phone_number
 from offers import constants as c
-from offers.forms.listing import validate_phone
 from offers.forms.plans.fields import LineListField, guid_entry
 from offers.forms.technical import GuidField
 from offers.pricing import money
@@ -17,7 +18,7 @@ SUBSCRIPTIONS_MAX = 25
 CONTACT_MESSAGE_MAX_LENGTH = 1000
 
 
-class CustomerSignUpForm(forms.Form):
+class CustomerSignUpForm(NewPasswordMixin, forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("Email"))
     company = forms.CharField(label=_("Company"), max_length=200, required=False)
@@ -30,17 +31,6 @@ class CustomerSignUpForm(forms.Form):
                 _("An account with this email already exists. Sign in; your account can be a customer too.")
             )
         return email
-
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password")
-        if password:
-            candidate = User(username=cleaned.get("email", ""), email=cleaned.get("email", ""))
-            try:
-                password_validation.validate_password(password, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return cleaned
 
 
 class CustomerProfileForm(forms.Form):
@@ -63,7 +53,7 @@ class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("Work email"))
     company = forms.CharField(label=_("Company"), max_length=200)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False, validators=[validate_phone])
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False, validators=[validate_phone_number])
     country = forms.ChoiceField(label=_("Country or region"), choices=[("", "---------"), *c.MARKETS], required=False)
     message = forms.CharField(
         label=_("How can the publisher help?"),

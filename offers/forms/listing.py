@@ -1,6 +1,5 @@
 """Offer listing pages: what customers read in the marketplace, the contacts, documents and media."""
 
-import re
 from collections.abc import Callable
 from functools import partial
 
@@ -9,6 +8,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_phone_number
 from offers import constants as c
 from offers.forms.base import PageForm, StoredFileField
 from offers.forms.rich_text import RichTextarea
@@ -39,15 +39,6 @@ DESCRIPTION_HELP = _(
 )
 PNG = "image/png"
 PDF = "application/pdf"
-_PHONE = re.compile(r"^\+?[0-9 ().-]+(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
-
-
-def validate_phone(value: str) -> None:
-    """Refuse a phone number that is not digits with the usual separators, or has fewer than 7 digits."""
-    if not _PHONE.match(value) or sum(ch.isdigit() for ch in value) < 7:
-        raise forms.ValidationError(_("Enter a phone number, for example +1 425 555 0100."), code="phone")
-
-
 check_logo = partial(validate_png, square_between=c.LOGO_SIZE_RANGE)
 check_screenshot = partial(validate_png, exact=c.SCREENSHOT_SIZE)
 check_thumbnail = partial(validate_png, exact=c.VIDEO_THUMBNAIL_SIZE)
@@ -154,7 +145,7 @@ def _person(prefix: str, who) -> dict:
             label=format_lazy(_("{who} phone"), who=who),
             max_length=PHONE_MAX_LENGTH,
             required=True,
-            validators=[validate_phone],
+            validators=[validate_phone_number],
             help_text=_("For example +1 425 555 0100."),
         ),
     }
