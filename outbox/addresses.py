@@ -83,3 +83,14 @@ def host_problem(host: str, *, allow_configured: bool = False) -> str:
             return ""
         return PRIVATE
     return PRIVATE if "." not in host else ""
+
+
+def destination_problem(host: str, url: str = "", *, allow_configured: bool = False) -> str:
+    """Return why a destination may not be used (METADATA or PRIVATE), or an empty string.
+
+    The host is judged by ``host_problem``; where the operators' allowances count (``allow_configured``), the
+    publisher sandbox's exact address (``url``) is admitted too, never elsewhere (inside a package, say).
+    """
+    if allow_configured and url and sandbox_admitted(url):
+        return ""
+    return host_problem(host, allow_configured=allow_configured)

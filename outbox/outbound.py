@@ -15,7 +15,7 @@ import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from outbox.addresses import address_problem, host_problem, sandbox_admitted
+from outbox.addresses import address_problem, destination_problem, host_problem, sandbox_admitted
 
 
 class OutboundRefused(Exception):
@@ -41,10 +41,10 @@ def outbound_check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:
         raise OutboundRefused(_("Only https URLs are allowed: %(url)s") % {"url": url})
-    if sandbox_admitted(url):
-        return
-    if host_problem(parts.hostname, allow_configured=True):
+    if destination_problem(parts.hostname, url, allow_configured=True):
         raise OutboundRefused(_("%(host)s is a private or reserved address.") % {"host": parts.hostname})
+    if sandbox_admitted(url):
+        return  # the one private address admitted: nothing to resolve
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:

@@ -17,7 +17,7 @@ from certification.checks.archives import (
     unreadable_finding,
 )
 from certification.checks.base import Finding, StepContext
-from outbox.addresses import METADATA, PRIVATE, host_problem, sandbox_admitted
+from outbox.addresses import METADATA, PRIVATE, destination_problem
 
 POLICY = "100.11"
 INSECURE_SCHEMES = {"http", "ftp", "ws", "telnet", "tftp", "ldap", "gopher"}
@@ -87,9 +87,7 @@ def _findings_for(dest: Destination, where: str, page: str, field: str, *, allow
                 field=field,
             )
         )
-    problem = host_problem(dest.host, allow_configured=allow_configured) if dest.host else ""
-    if problem == PRIVATE and allow_configured and dest.scheme == "https" and sandbox_admitted(dest.text):
-        problem = ""  # the publisher sandbox of `make run`, by its exact address; never inside a package
+    problem = destination_problem(dest.host, dest.text, allow_configured=allow_configured) if dest.host else ""
     if problem == METADATA:
         message = _(
             "%(where)s points to %(url)s, a cloud instance metadata endpoint. Remove it: offers may not reach "
