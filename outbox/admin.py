@@ -1,15 +1,26 @@
-"""The outbox in admin: every email and lead, and sending failed ones again."""
+"""The outbox in admin: every email, lead and webhook with its attempts, and sending failed ones again."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outbox.models import OutboxMessage
+from outbox.models import OutboxAttempt, OutboxMessage
 from outbox.services import OutboxRefused, outbox_send_again
+
+
+class OutboxAttemptInline(admin.TabularInline):
+    model = OutboxAttempt
+    fields = readonly_fields = ["at", "ok", "status_code", "duration_ms", "detail", "response_excerpt"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
+    inlines = [OutboxAttemptInline]
     list_display = ["key", "channel", "subject", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["channel", "state"]
     search_fields = ["key", "subject"]

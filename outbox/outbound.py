@@ -8,6 +8,7 @@ no network" instead of blaming the publisher (certification.checks.base). Reques
 
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -33,6 +34,14 @@ class OutboundResult:
     detail: str
     # The name did not resolve or no connection opened to an outside address: this machine may have no network.
     network_error: bool = False
+    # The first characters of the answer's body, and how long the request took (for delivery logs).
+    excerpt: str = ""
+    duration_ms: int = 0
+    # Not tried at all: the message waits for an earlier one of its group (outbox.services).
+    deferred: bool = False
+
+
+EXCERPT_CHARS = 500
 
 
 def outbound_check_url(url: str) -> None:
@@ -77,8 +86,24 @@ def _outside(url: str) -> bool:
     return bool(host) and not sandbox_admitted(url) and not host_problem(host)
 
 
-def outbound_request(method: str, url: str, *, json=None, headers=None) -> OutboundResult:
-    """Send one request to a publisher's endpoint; any 2xx or 3xx answer counts as reachable."""
+def outbound_request(method: str, url: str, *, json=None, content: bytes | None = None, headers=None) -> OutboundResult:
+    """Send one request to a publisher's endpoint; any 2xx or 3xx answer counts as reachable.
+
+    ``content`` sends exact bytes (a signed webhook body); ``json`` lets requests encode the value.
+    """
+    started = time.monotonic()
+    result = _request(method, url, json=json, content=content, headers=headers)
+    return OutboundResult(
+        result.ok,
+        result.status,
+        result.detail,
+        network_error=result.network_error,
+        excerpt=result.excerpt,
+        duration_ms=round((time.monotonic() - started) * 1000),
+    )
+
+
+def _request(method: str, url: str, *, json, content, headers) -> OutboundResult:
     outside = _outside(url)
     try:
         outbound_check_url(url)
@@ -86,6 +111,7 @@ def outbound_request(method: str, url: str, *, json=None, headers=None) -> Outbo
             method,
             url,
             json=json,
+            data=content,
             headers={"User-Agent": "PublisherPortal/1.0", **(headers or {})},
             timeout=settings.OUTBOUND_TIMEOUT,
             allow_redirects=False,
@@ -116,7 +142,10 @@ def outbound_request(method: str, url: str, *, json=None, headers=None) -> Outbo
         )
     ok = 200 <= response.status_code < 400
     return OutboundResult(
-        ok, response.status_code, _("%(url)s answered %(status)d.") % {"url": url, "status": response.status_code}
+        ok,
+        response.status_code,
+        _("%(url)s answered %(status)d.") % {"url": url, "status": response.status_code},
+        excerpt=response.text[:EXCERPT_CHARS],
     )
 
 

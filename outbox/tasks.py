@@ -27,6 +27,8 @@ def outbox_deliver(self, *, message_id: int) -> None:
 
     try:
         result = outbox_deliver_message(message_id=message_id)
+        if result.deferred:
+            return  # an earlier message of its group hands over to it once that one is done
         if not result.ok:
             raise DeliveryRefused(result.detail)
     except (*TRANSIENT_DELIVERY_ERRORS, DeliveryRefused) as error:
