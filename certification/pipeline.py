@@ -296,6 +296,17 @@ def _listing_step(submission: Submission, step: Step, definition: StepDef, now) 
     enqueue_advance(submission.pk)
 
 
+def watchdog_record(submission: Submission, reason: str) -> None:
+    """Record in the offer's history (internal, no actor) that the watchdog re-drove the submission."""
+    history_record(
+        submission.offer,
+        "redriven",
+        message=_("Re-driven by the watchdog: %(reason)s") % {"reason": reason},
+        internal=True,
+        submission=submission.number,
+    )
+
+
 def pipeline_watchdog(*, now=None) -> dict:
     """Re-drive stalled submissions: a step whose heartbeat stopped, or a running submission left idle."""
     now = now or timezone.now()
@@ -322,15 +333,17 @@ def pipeline_watchdog(*, now=None) -> dict:
             step.requeue()
             step.save()
             submission.save(update_fields=["updated_at"])
+            watchdog_record(submission, _("%(step)s stalled") % {"step": step.name})
             enqueue_advance(submission.pk)
             requeued += 1
     idle = (
         Submission.objects.filter(state=Submission.State.RUNNING, updated_at__lt=idle_before)
         .exclude(steps__state=Step.State.RUNNING)
-        .values_list("pk", flat=True)
+        .select_related("offer")
     )
-    for submission_id in idle:
+    for submission in idle:
         with transaction.atomic():
-            enqueue_advance(submission_id)
+            watchdog_record(submission, _("idle"))
+            enqueue_advance(submission.pk)
         redriven += 1
     return {"requeued": requeued, "given_up": given_up, "redriven": redriven}

@@ -1,18 +1,51 @@
-"""The portal's admin site: Django's own, with the number of open items next to each reviewer queue and the
-account verification queue."""
+"""The portal's admin site: Django's own, with the dashboard on its index (portal.admin_dashboard), its CSV exports,
+and the number of open items next to each reviewer queue and the account verification queue."""
+
+import csv
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.urls import path
 
 from accounts.models import VerificationRequest
 from accounts.verification import verification_open_count
 from certification.models import REVIEW_QUEUE_MODELS
 from certification.reviews import review_open_counts
+from portal.admin_dashboard import TABLE_AUDIENCE, csv_safe, dashboard_panels, dashboard_table, may_see, staff_role
 
 QUEUE_LEVELS = {model: level for level, model in REVIEW_QUEUE_MODELS.items()}
 
 
 class PortalAdminSite(admin.AdminSite):
     """The default admin site (``admin.site``), installed by ``portal.apps.PortalAdminConfig``."""
+
+    index_template = "admin/dashboard_index.html"
+
+    def index(self, request, extra_context=None):
+        """Show the dashboard panels the user may see above Django's list of models."""
+        extra_context = {**(extra_context or {}), "dashboard_panels": dashboard_panels(request.user)}
+        return super().index(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path("dashboard/<slug:slug>.csv", self.admin_view(self.dashboard_csv), name="dashboard_csv"),
+            *super().get_urls(),
+        ]
+
+    def dashboard_csv(self, request, slug):
+        """Download one dashboard table as CSV: 403 for staff who may not see it, 404 for an unknown table."""
+        if slug not in TABLE_AUDIENCE:
+            raise Http404
+        if not may_see(staff_role(request.user), TABLE_AUDIENCE[slug]):
+            raise PermissionDenied
+        table = dashboard_table(request.user, slug)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="dashboard-{slug}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(table.columns)
+        writer.writerows([csv_safe(cell) for cell in row] for row in table.rows)
+        return response
 
     def get_app_list(self, request, app_label=None):
         """Return Django's app list; each reviewer queue the user may open carries its ``open_count``."""

@@ -54,3 +54,25 @@ class Outage(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+class DailyFigure(models.Model):
+    """One figure of one day for the admin dashboard, kept by the beat job ``portal.tasks.daily_figures_refresh``.
+
+    A day's figures are one row per (metric, key): for example ``decisions`` of ``content`` on 2026-12-01 = 4. The
+    dashboard reads the rows of the last 28 days, a bounded number whatever the size of the history; the ``day``
+    metric marks a day as computed, so a day without activity is told apart from a day never computed.
+    """
+
+    day = models.DateField()
+    metric = models.CharField(max_length=40)
+    key = models.CharField(max_length=100, blank=True)
+    value = models.FloatField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["day", "metric", "key"]
+        constraints = [models.UniqueConstraint(fields=["day", "metric", "key"], name="daily_figure_unique")]
+
+    def __str__(self):
+        return f"{self.day} {self.metric} {self.key}: {self.value:g}"
