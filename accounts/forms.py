@@ -1,11 +1,14 @@
 """Forms of publisher accounts: sign up, sign in, invite members, change roles, legal info, the agreement, and
 the operators' verification decision."""
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import constants as c
@@ -159,3 +162,35 @@ class VerificationDecisionForm(forms.Form):
         if cleaned.get("decision") not in (None, VerificationRequest.Decision.APPROVE) and not cleaned.get("reasons"):
             self.add_error("reasons", _("Tell the publisher why: the reasons are sent to them."))
         return cleaned
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: its name, the member role whose permissions it has, and an optional expiry date."""
+
+    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("What uses it, e.g. “GitHub Actions”."))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Membership.Role.choices,
+        initial=Membership.Role.DEVELOPER,
+        help_text=_("Developer tokens edit offers; Owner and Manager tokens also publish, go live and stop selling."),
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Optional. The token stops working at the start of this day (UTC)."),
+    )
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def clean_expires_on(self):
+        day = self.cleaned_data["expires_on"]
+        if day is not None and day <= timezone.now().date():
+            raise forms.ValidationError(_("Choose a day after today."))
+        return day
+
+    def expires_at(self):
+        """Return the moment the token expires (the start of the chosen day, UTC), or None."""
+        day = self.cleaned_data["expires_on"]
+        return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC) if day else None

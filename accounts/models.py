@@ -371,6 +371,8 @@ class AccountEvent(models.Model):
         ROLE_CHANGED = "role_changed", _("Role changed")
         MEMBER_REMOVED = "member_removed", _("Member removed")
         MEMBER_LEFT = "member_left", _("Member left")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
     # Events the marketplace's operators cause: publishers see "Marketplace operations" as their actor.
     OPERATOR_KINDS = (
@@ -401,3 +403,61 @@ class AccountEvent(models.Model):
     @property
     def by_operator(self) -> bool:
         return self.kind in self.OPERATOR_KINDS
+
+
+class ApiToken(models.Model):
+    """A token of the account's REST API with the permissions of a member role; only its hash is stored.
+
+    The secret is shown once, when the token is created: ``pp_<prefix>_<secret>``. The prefix finds the row, the
+    SHA-256 of the whole token proves it (a random 256-bit secret needs no slow hash).
+    """
+
+    account = models.ForeignKey(PublisherAccount, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    role = models.CharField(
+        _("role"), max_length=16, choices=Membership.Role.choices, default=Membership.Role.DEVELOPER
+    )
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "name"], condition=models.Q(revoked_at=None), name="api_token_name_unique_active"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.account})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_revoked and not self.is_expired
+
+    @property
+    def can_publish(self) -> bool:
+        """Owner and Manager tokens publish, go live, cancel and stop selling, as those members do."""
+        return self.role in Membership.PUBLISHING_ROLES
+
+    @property
+    def actor_label(self) -> str:
+        """How history names an action taken with this token."""
+        member = self.created_by.get_full_name() or self.created_by.email
+        return str(_("API token %(name)s, created by %(member)s") % {"name": self.name, "member": member})

@@ -1,4 +1,5 @@
-"""Views of account settings: legal info, program enrollment (the agreement), verification and the history.
+"""Views of account settings: legal info, program enrollment (the agreement), verification, API tokens and the
+history.
 
 Every member reads the legal info, the agreement and the verification status; only Owners change them (the
 services refuse anyone else) and only Owners read the history.
@@ -7,16 +8,17 @@ services refuse anyone else) and only Owners read the history.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
 from accounts.enrollment import agreement_accept, legal_info_update
-from accounts.forms import AgreementAcceptForm, LegalInfoForm
+from accounts.forms import AgreementAcceptForm, ApiTokenForm, LegalInfoForm
 from accounts.models import Membership
 from accounts.readiness import SECTIONS, account_readiness
 from accounts.selectors import account_history, verification_requests_of
+from accounts.tokens import api_token_create, api_token_revoke, api_tokens_of
 from accounts.verification import verification_submit
 
 HISTORY_PAGE_SIZE = 50
@@ -116,3 +118,45 @@ def history(request, membership):
         raise PermissionDenied(_("Only Owners of the account read its history."))
     page = Paginator(account_history(membership.account_id), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/settings/history.html", settings_context(membership, "history", page_obj=page))
+
+
+@member_required
+def api_tokens(request, membership):
+    """The account's API tokens: every member sees them; Owners create (the secret shown once) and revoke them."""
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST":
+        _owner_only(membership)
+        if form.is_valid():
+            try:
+                token, secret = api_token_create(
+                    by=membership,
+                    name=form.cleaned_data["name"],
+                    role=form.cleaned_data["role"],
+                    expires_at=form.expires_at(),
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                created = {"token": token, "secret": secret}
+                form = ApiTokenForm()
+                messages.success(request, _("API token created. Copy it now: it is not shown again."))
+    context = settings_context(
+        membership, "api_tokens", form=form, created=created, tokens=api_tokens_of(membership.account_id)
+    )
+    response = render(request, "accounts/settings/api_tokens.html", context)
+    if created:
+        response["Cache-Control"] = "no-store"  # the page holds the secret
+    return response
+
+
+@member_required
+@require_POST
+def api_token_revoke_view(request, membership, token_pk):
+    _owner_only(membership)
+    token = get_object_or_404(api_tokens_of(membership.account_id), pk=token_pk)
+    api_token_revoke(by=membership, token_id=token.pk)
+    messages.success(request, _("API token %(name)s revoked: it no longer works.") % {"name": token.name})
+    return redirect("accounts:settings-api-tokens")

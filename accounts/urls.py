@@ -22,6 +22,12 @@ urlpatterns = [
         name="settings-verification-submit",
     ),
     path("account/settings/history/", settings_views.history, name="settings-history"),
+    path("account/settings/api-tokens/", settings_views.api_tokens, name="settings-api-tokens"),
+    path(
+        "account/settings/api-tokens/<int:token_pk>/revoke/",
+        settings_views.api_token_revoke_view,
+        name="settings-api-token-revoke",
+    ),
     path("account/members/", views.members, name="members"),
     path("account/members/<int:membership_pk>/role/", views.member_role, name="member-role"),
     path("account/members/<int:membership_pk>/remove/", views.member_remove_view, name="member-remove"),
