@@ -301,7 +301,7 @@ def time_tables(figures: DailyFigures) -> list[Table]:
         Table(
             "time-per-phase",
             _("Time per phase, last 28 days (hours)"),
-            [_("Phase"), _("Median"), _("P90"), _("Median (read)"), _("P90 (read)")],
+            [_("Phase"), _("Median (hours)"), _("P90 (hours)"), _("Median"), _("P90")],
             rows=[[label, _hours(p50), _hours(p90), _duration(p50), _duration(p90)] for label, p50, p90 in rows],
             chart={
                 "type": "bar",
