@@ -29,6 +29,18 @@ class SignInForm(AuthenticationForm):
     def clean_username(self):
         return self.cleaned_data["username"].lower()
 
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # A wrong email or password is an error of both fields: mark them invalid, described by the form's
+            # error summary (templates/bootstrap5/errors.html), so a screen reader says why on either field.
+            for name in ("username", "password"):
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": "form-error-summary"}
+                )
+            raise
+
 
 class NewPasswordMixin:
     """Judge the ``password`` field of a sign-up form by the password validators, against its ``email``."""

@@ -95,3 +95,27 @@ document.addEventListener("submit", (event) => {
   event.preventDefault();
   confirmThenSubmit(event.target, button);
 });
+
+// Accessibility. What htmx swaps in (the overview's status and publishing steps) is read out through the polite
+// live region of base.html: each element with data-announce says "label: text" when its text changed since the
+// last swap, so a screen reader hears "Offer status: Preview" without the page moving.
+const announced = new Map();
+function announceChanges(quiet) {
+  const changes = [];
+  document.querySelectorAll("[data-announce]").forEach((el) => {
+    const label = el.dataset.announce;
+    const text = el.textContent.trim();
+    if (announced.get(label) === text) return;
+    if (announced.has(label)) changes.push(`${label}: ${text}`);
+    announced.set(label, text);
+  });
+  const region = document.getElementById("live-region");
+  if (!quiet && region && changes.length) region.textContent = changes.join(". ");
+}
+announceChanges(true);
+document.addEventListener("htmx:afterSettle", () => announceChanges(false));
+
+// A form that came back with errors: its summary (templates/bootstrap5/errors.html, role="alert") takes focus, so
+// it is read first and its links lead to each field.
+const errorSummary = document.querySelector("[data-error-summary]");
+if (errorSummary) errorSummary.focus();
