@@ -1,9 +1,12 @@
 """Read the snapshot's stored files and walk the members of zip archives within safe limits."""
 
+import bz2
 import io
 import logging
+import mmap
 import re
 import stat
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -191,3 +194,180 @@ def member_text(data: bytes) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
+
+
+# -- Zip archives embedded anywhere in a file ---------------------------------------------------------------------
+#
+# The malware scan does not trust a file's first bytes, its name or its type: it looks for the local file header of a
+# zip member (``PK\x03\x04``) at every offset of every file, so a zip appended to a PNG, hidden in the middle of a PDF
+# or stored inside another zip is opened all the same, without its central directory (which may be missing or lie).
+# Members are decompressed (stored, deflate, bzip2) and searched again for headers, down to EMBEDDED_ZIP_DEPTH
+# archives deep. Limits: the uncompressed bytes of one file's walk (the package limit, settings), its members
+# (PACKAGE_MAX_MEMBERS), and the depth; a file that goes past one is reported as not fully scannable, never as clean.
+
+LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # signature, version, flags, method, time, date, crc, sizes, lengths
+LOCAL_MAGIC = b"PK\x03\x04"
+DESCRIPTOR_MAGIC = b"PK\x07\x08"
+EMBEDDED_ZIP_DEPTH = 4  # a zip in a zip in a zip in a zip (in any file) is opened; deeper ones are reported
+NAME_MAX_BYTES = 4096
+INFLATE_CHUNK_BYTES = 256 * 1024
+STORED, DEFLATED, BZIP2 = 0, 8, 12
+UNSUPPORTED_METHODS = {9, 14, 93, 95, 96, 97, 98, 99}  # deflate64, LZMA, zstd, xz, jpeg, wavpack, ppmd, AES
+FLAG_ENCRYPTED, FLAG_DESCRIPTOR, FLAG_UTF8 = 0x1, 0x8, 0x800
+
+
+class _OverBudget(Exception):
+    pass
+
+
+class _NotAMember(Exception):
+    """The bytes at this offset only look like a member's header."""
+
+
+@dataclass
+class _Walk:
+    budget: _Budget
+    members_left: int
+    stopped: bool = False
+
+
+def embedded_members(source: bytes | IO[bytes], *, limits: ArchiveLimits | None = None) -> Iterator[ArchiveMember]:
+    """Yield every member of every zip archive embedded anywhere in ``source``, and in its members, recursively.
+
+    ``source`` is bytes or a real file (it is memory-mapped, not read into memory). A member that cannot be read is
+    yielded with a ``problem``; so is the place where a limit stopped the walk. Headers found inside a file that is
+    not a zip are only trusted when they decode: random bytes that happen to look like a header are skipped.
+    """
+    limits = limits or archive_limits()
+    walk = _Walk(_Budget(limits.max_total_bytes), limits.max_members)
+    if isinstance(source, bytes):
+        yield from _carve(source, "", walk, depth=1, strict=source[:4] in ZIP_MAGIC)
+        return
+    source.seek(0, io.SEEK_END)
+    if not source.tell():
+        return
+    source.seek(0)
+    head = source.read(4)
+    source.seek(0)
+    with mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        yield from _carve(mapped, "", walk, depth=1, strict=head in ZIP_MAGIC)
+
+
+def _carve(buf, prefix: str, walk: _Walk, *, depth: int, strict: bool) -> Iterator[ArchiveMember]:
+    offset = buf.find(LOCAL_MAGIC)
+    while offset != -1 and not walk.stopped:
+        try:
+            path, content, end, problem = _member_at(buf, offset, walk)
+        except _NotAMember:
+            offset = buf.find(LOCAL_MAGIC, offset + 4)
+            continue
+        except (zlib.error, OSError, EOFError, ValueError) as error:
+            logger.debug("zip header at %d does not decode: %s", offset, error)
+            if strict:
+                yield ArchiveMember(f"{prefix}{_header_name(buf, offset)}", problem=_("it is damaged"))
+            offset = buf.find(LOCAL_MAGIC, offset + 4)
+            continue
+        except _OverBudget:
+            walk.stopped = True
+            yield ArchiveMember(
+                f"{prefix}{_header_name(buf, offset)}", problem=_("the archive expands beyond the size limit")
+            )
+            return
+        if depth > EMBEDDED_ZIP_DEPTH:
+            too_deep = _("it holds archives nested more than %(n)d deep") % {"n": EMBEDDED_ZIP_DEPTH}
+            yield ArchiveMember(prefix.rstrip("/") or "/", problem=too_deep)
+            return
+        walk.members_left -= 1
+        if walk.members_left < 0:
+            walk.stopped = True
+            yield ArchiveMember(prefix or "/", problem=_("it holds more archive members than the scan opens"))
+            return
+        if problem:
+            yield ArchiveMember(f"{prefix}{path}", problem=problem)
+        elif not path.endswith("/"):
+            yield ArchiveMember(f"{prefix}{path}", content)
+            if LOCAL_MAGIC in content:
+                yield from _carve(content, f"{prefix}{path}/", walk, depth=depth + 1, strict=content[:4] in ZIP_MAGIC)
+        offset = buf.find(LOCAL_MAGIC, max(end, offset + 4))
+
+
+def _header_name(buf, offset: int) -> str:
+    name_length = int.from_bytes(buf[offset + 26 : offset + 28], "little")
+    raw = bytes(buf[offset + 30 : offset + 30 + min(name_length, NAME_MAX_BYTES)])
+    return raw.decode("utf-8", "replace") or "?"
+
+
+def _zip64_sizes(extra: bytes, usize: int, csize: int) -> tuple[int, int]:
+    position = 0
+    while position + 4 <= len(extra):
+        kind, length = struct.unpack_from("<HH", extra, position)
+        if kind == 0x0001:
+            field = extra[position + 4 : position + 4 + length]
+            values = [int.from_bytes(field[i : i + 8], "little") for i in range(0, len(field) - 7, 8)]
+            if usize == 0xFFFFFFFF and values:
+                usize = values.pop(0)
+            if csize == 0xFFFFFFFF and values:
+                csize = values.pop(0)
+        position += 4 + length
+    return usize, csize
+
+
+def _member_at(buf, offset: int, walk: _Walk) -> tuple[str, bytes, int, str]:
+    """Read the member whose local header starts at ``offset``: (name, content, end of its data, problem)."""
+    if offset + LOCAL_HEADER.size > len(buf):
+        raise _NotAMember
+    _sig, _version, flags, method, _t, _d, _crc, csize, usize, name_length, extra_length = LOCAL_HEADER.unpack_from(
+        buf, offset
+    )
+    start = offset + LOCAL_HEADER.size + name_length + extra_length
+    if not 0 < name_length <= NAME_MAX_BYTES or start > len(buf):
+        raise _NotAMember
+    if method not in (STORED, DEFLATED, BZIP2) and method not in UNSUPPORTED_METHODS:
+        raise _NotAMember
+    raw_name = bytes(buf[offset + LOCAL_HEADER.size : offset + LOCAL_HEADER.size + name_length])
+    name = raw_name.decode("utf-8" if flags & FLAG_UTF8 else "cp437", "replace")
+    if any(not char.isprintable() for char in name):
+        raise _NotAMember
+    extra = bytes(buf[start - extra_length : start])
+    usize, csize = _zip64_sizes(extra, usize, csize)
+    if flags & FLAG_ENCRYPTED:
+        return name, b"", start + csize, _("it is encrypted")
+    if method in UNSUPPORTED_METHODS:
+        return name, b"", start + csize, _("it uses an unsupported compression")
+    if method == STORED:
+        if flags & FLAG_DESCRIPTOR and csize == 0:
+            found = buf.find(DESCRIPTOR_MAGIC, start)
+            csize = (found if found != -1 else len(buf)) - start
+        if csize > walk.budget.left:
+            raise _OverBudget
+        content = bytes(buf[start : start + csize])
+        walk.budget.left -= len(content)
+        return name, content, start + csize, ""
+    decompressor = zlib.decompressobj(-zlib.MAX_WBITS) if method == DEFLATED else bz2.BZ2Decompressor()
+    content, end = _inflate(buf, start, decompressor, walk.budget)
+    return name, content, end, ""
+
+
+def _inflate(buf, start: int, decompressor, budget: _Budget) -> tuple[bytes, int]:
+    """Decompress a deflate or bzip2 stream from ``start`` up to its end marker (the header's sizes may lie)."""
+    out = bytearray()
+    position = start
+    pending = b""
+    zlib_style = hasattr(decompressor, "unconsumed_tail")
+    while not decompressor.eof:
+        if not pending and (zlib_style or decompressor.needs_input):
+            if position >= len(buf):
+                raise EOFError("the compressed stream ends early")
+            pending = bytes(buf[position : position + INFLATE_CHUNK_BYTES])
+            position += len(pending)
+        room = budget.left + 1 - len(out)
+        if zlib_style:
+            out += decompressor.decompress(pending, room)
+            pending = decompressor.unconsumed_tail
+        else:
+            out += decompressor.decompress(pending, max_length=room)
+            pending = b""
+        if len(out) > budget.left:
+            raise _OverBudget
+    budget.left -= len(out)
+    return bytes(out), position - len(decompressor.unused_data) - len(pending)
