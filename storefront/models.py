@@ -70,6 +70,16 @@ class Purchase(models.Model):
     preview = models.BooleanField(_("preview (test) purchase"), default=False)
     landing_token = models.CharField(max_length=64, unique=True, default=_landing_token, editable=False)
     resolved_at = models.DateTimeField(_("resolved by the publisher"), null=True, blank=True)
+    saas_subscription = models.OneToOneField(
+        "saas.Subscription",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="purchase",
+        help_text=_(
+            "The SaaS subscription the Fulfillment API shows the publisher (SaaS offers sold through Microsoft)."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -1,44 +1,34 @@
 """Services of the storefront: customers, purchases and their landing tokens, contact requests, search rows."""
 
-import secrets
 import uuid
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from offers.constants import PricingModel
 from offers.leads import lead_payload
 from offers.listing import ActionKind, listing_action, listing_categories, listing_keywords, price_label
 from offers.models import Offer, OfferSnapshot
 from offers.pricing import listing_plans
 from offers.snapshots import snapshot_page_values
 from outbox.services import outbox_lead_queue
+from saas.services import marketplace_token, subscription_open
 from storefront.models import CatalogueEntry, ContactRequest, CustomerProfile, CustomerSubscription, Purchase
 from storefront.selectors import customer_subscription_ids, customer_tenant_id, plan_statuses
 
 User = get_user_model()
 
-LANDING_SALT = "storefront.landing"
-LANDING_TOKEN_MAX_AGE = 24 * 60 * 60  # seconds a landing token stays valid, as in the real marketplace
 AZURE_OFFER_TYPES = ("azure_application", "azure_vm")
+SAAS_OFFER_TYPE = "saas"  # sold through Microsoft: each purchase is a SaaS subscription of the Fulfillment API
 
 
 class AcquisitionRefused(Exception):
     """A purchase or contact request that the listing does not allow; nothing was recorded."""
-
-
-class ResolveRefused(Exception):
-    """A landing token the resolve API does not accept; ``status`` is the HTTP status to answer."""
-
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status = status
-        self.code = code
 
 
 # -- customers ------------------------------------------------------------------------------------------------
@@ -127,10 +117,16 @@ def purchase_create(
         raise AcquisitionRefused(_("Choose the Azure subscription to deploy into."))
     listing = snapshot_page_values(data).get("offer_listing") or {}
     customer_profile_ensure(customer)
+    offer_name = (listing.get("name") or offer.alias)[:200]
+    subscription = None
+    if offer.offer_type == SAAS_OFFER_TYPE:
+        subscription = _saas_subscription_open(offer, snapshot, plan, chosen[0], customer, tenant_id, preview)
     return Purchase.objects.create(
+        subscription_id=subscription.pk if subscription else uuid.uuid4(),
+        saas_subscription=subscription,
         offer=offer,
         snapshot=snapshot,
-        offer_name=(listing.get("name") or offer.alias)[:200],
+        offer_name=offer_name,
         plan_id=plan.plan_id,
         plan_name=plan.name[:200],
         billing_term=chosen[0],
@@ -143,80 +139,36 @@ def purchase_create(
     )
 
 
-def landing_token(purchase: Purchase) -> str:
-    """Return a signed landing token of the purchase (valid 24 hours, and only until it is resolved)."""
-    return signing.dumps({"p": purchase.pk, "t": purchase.landing_token}, salt=LANDING_SALT, compress=True)
+def _saas_subscription_open(offer, snapshot, plan, term, customer, tenant_id, preview):
+    entry = next((p for p in snapshot.data.get("plans") or [] if p.get("plan_id") == plan.plan_id), {})
+    plan_data = entry.get("data") or {}
+    per_user = plan_data.get("pricing_model") == PricingModel.PER_USER
+    listing = snapshot_page_values(snapshot.data).get("offer_listing") or {}
+    return subscription_open(
+        offer=offer,
+        plan_id=plan.plan_id,
+        name=f"{listing.get('name') or offer.alias} · {plan.name}",
+        term_unit=term or "P1M",
+        customer=customer,
+        email=customer.email,
+        tenant_id=tenant_id,
+        quantity=(plan_data.get("min_seats") or 1) if per_user else None,
+        is_test=preview,
+        is_free_trial=bool(plan_data.get("free_trial")),
+    )
 
 
 def landing_page_url(purchase: Purchase, *, with_token: bool = True) -> str:
-    """Return the publisher's landing page for the purchase, with a fresh ``?token=`` while unresolved."""
+    """Return the publisher's landing page for the purchase, with a fresh ``?token=`` while it awaits activation."""
     technical = snapshot_page_values(purchase.snapshot.data).get("technical_configuration") or {}
     url = technical.get("landing_page_url") or ""
-    if not url or not with_token or purchase.resolved_at is not None:
+    subscription = purchase.saas_subscription
+    if not url or not with_token or subscription is None or not subscription.is_pending:
         return url
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "token"]
-    query.append(("token", landing_token(purchase)))
+    query.append(("token", marketplace_token(subscription)))
     return urlunsplit(parts._replace(query=urlencode(query)))
-
-
-@transaction.atomic
-def purchase_resolve(*, token: str, app_id: str) -> Purchase:
-    """Resolve a landing token for the publisher's Entra application: return the purchase, mark the token used.
-
-    The token must carry a valid signature, be at most 24 hours old and unused, and the application ID must
-    be the one the purchased snapshot's technical configuration registers.
-    """
-    try:
-        claims = signing.loads(token or "", salt=LANDING_SALT, max_age=LANDING_TOKEN_MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise ResolveRefused(400, "token_expired", _("The token has expired.")) from error
-    except signing.BadSignature as error:
-        raise ResolveRefused(400, "invalid_token", _("The token is not valid.")) from error
-    purchase = (
-        Purchase.objects.select_for_update(of=("self",))
-        .select_related("snapshot", "offer__account")
-        .filter(pk=claims.get("p") if isinstance(claims, dict) else None)
-        .first()
-    )
-    if purchase is None or not secrets.compare_digest(str(claims.get("t", "")), purchase.landing_token):
-        raise ResolveRefused(400, "invalid_token", _("The token is not valid."))
-    technical = snapshot_page_values(purchase.snapshot.data).get("technical_configuration") or {}
-    expected = str(technical.get("app_id") or "").lower()
-    if not expected or not secrets.compare_digest((app_id or "").strip().lower(), expected):
-        raise ResolveRefused(403, "forbidden", _("This application may not resolve tokens of this offer."))
-    if purchase.resolved_at is not None:
-        raise ResolveRefused(409, "token_used", _("The token was already resolved."))
-    purchase.resolved_at = timezone.now()
-    purchase.save(update_fields=["resolved_at"])
-    return purchase
-
-
-def purchase_resolution(purchase: Purchase) -> dict:
-    """Return the resolve API's JSON document of a purchase."""
-    subscription = {
-        "id": str(purchase.subscription_id),
-        "name": f"{purchase.offer_name} · {purchase.plan_name}",
-        "publisherId": purchase.offer.account.partner_id or str(purchase.offer.account_id),
-        "offerId": purchase.offer.offer_id,
-        "planId": purchase.plan_id,
-        "term": purchase.billing_term,
-        "price": str(purchase.price) if purchase.price is not None else None,
-        "azureSubscriptionId": purchase.azure_subscription_id or None,
-        "beneficiary": {"emailId": purchase.customer_email, "tenantId": purchase.tenant_id or None},
-        "purchaser": {"emailId": purchase.customer_email, "tenantId": purchase.tenant_id or None},
-        "isTest": purchase.preview,
-        "created": purchase.created_at.isoformat(),
-    }
-    return {
-        "id": str(purchase.subscription_id),
-        "subscriptionName": subscription["name"],
-        "offerId": purchase.offer.offer_id,
-        "planId": purchase.plan_id,
-        "customerEmail": purchase.customer_email,
-        "isTest": purchase.preview,
-        "subscription": subscription,
-    }
 
 
 # -- contact requests (leads) ---------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""URLs of the storefront: the catalogue, offer pages, previews, purchases, leads and the resolve API."""
+"""URLs of the storefront: the catalogue, offer pages, previews, purchases, and leads (the SaaS APIs are the saas app's, under /api)."""
 
 from django.urls import path
 
-from storefront import account_views, api, views
+from storefront import account_views, views
 
 app_name = "storefront"
 
@@ -15,7 +15,6 @@ urlpatterns = [
     path("preview/<slug:storefront>/<str:token>/buy/<slug:plan_id>/", views.preview_buy, name="preview-buy"),
     path("preview/<slug:storefront>/<str:token>/contact/", views.preview_contact, name="preview-contact"),
     path("files/<int:snapshot_pk>/<int:file_id>/<str:signature>/", views.listing_file, name="file"),
-    path("api/resolve", api.resolve, name="resolve"),
     path("account/", account_views.account, name="account"),
     path("account/sign-up/", account_views.sign_up, name="sign-up"),
     path("purchases/", account_views.purchases, name="purchases"),
