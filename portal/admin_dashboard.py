@@ -182,9 +182,9 @@ def _series_chart(figures: DailyFigures, datasets: list[tuple[str, list]], kind:
     }
 
 
-def throughput_tables(figures: DailyFigures) -> list[Table]:
+def throughput_tables(figures: DailyFigures, *, with_verification: bool) -> list[Table]:
     """Decisions per day and queue, approvals against rejections, decisions per reviewer (last 28 days)."""
-    queues = [*REVIEW_QUEUE_MODELS, VERIFICATION]
+    queues = [*REVIEW_QUEUE_MODELS, *([VERIFICATION] if with_verification else [])]
     per_queue = [(_queue_label(q), [int(v) for v in figures.series("decisions", q)]) for q in queues]
     approvals = [int(sum(v)) for v in zip(*(figures.series("approvals", q) for q in queues), strict=True)]
     rejections = [int(sum(v)) for v in zip(*(figures.series("rejections", q) for q in queues), strict=True)]
@@ -402,7 +402,7 @@ def dashboard_panels(user, *, now=None) -> list[Panel]:
     operator = role == OPERATOR
     panels = [
         Panel("queues", _("Review queues"), REVIEWER, queue_tables(now, with_verification=operator)),
-        Panel("throughput", _("Throughput"), REVIEWER, throughput_tables(figures)),
+        Panel("throughput", _("Throughput"), REVIEWER, throughput_tables(figures, with_verification=operator)),
     ]
     if operator:
         panels += [

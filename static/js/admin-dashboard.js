@@ -27,7 +27,6 @@
           borderColor: palette[n % palette.length],
           borderWidth: line ? 2 : 0,
           pointRadius: line ? 2 : 0,
-          tension: 0.2,
         })),
       },
       options: {
