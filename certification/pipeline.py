@@ -5,6 +5,7 @@ the attempt holding its token, and rows are always locked submission first, then
 """
 
 import logging
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,20 +13,22 @@ from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from certification.checks.base import Finding as CheckFinding
 from certification.checks.base import Severity, StepContext, TransientCheckError
+from certification.events import event_offer_live, event_submission_failed
 from certification.models import Finding, Policy, ReviewItem, Step, Submission
 from certification.notifications import notify_failure_report, notify_live
 from certification.steps import Kind, StepDef, step_definition, steps_planned, wait_enter
 from certification.tasks import advance
 from offers.history import history_record
 from offers.models import Offer, Plan
-from outbox.services import outbox_send_now
+from outbox.handoff import task_hand_off
+from outbox.services import OutboxBusy, outbox_send_now
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +47,7 @@ def enqueue_advance(submission_id: int, *, countdown: int = 0) -> None:
     if held_back is not None:
         held_back.add(submission_id)
         return
-    transaction.on_commit(lambda: advance.apply_async(kwargs={"submission_id": submission_id}, countdown=countdown))
+    task_hand_off(advance, countdown=countdown, submission_id=submission_id)
 
 
 @contextmanager
@@ -93,28 +96,112 @@ def step_context(submission: Submission, step: Step) -> StepContext:
         offer=submission.offer,
         phase=step.phase,
         step_key=step.key,
-        extra={"lead_send_now": outbox_send_now},
+        extra={"lead_send_now": _lead_send_now},
     )
 
 
-def submission_advance(*, submission_id: int, run_check=None) -> None:
+def _lead_send_now(**kwargs):
+    """Send the check's test lead now; while another worker is sending it, the step is tried again later."""
+    try:
+        return outbox_send_now(**kwargs)
+    except OutboxBusy as busy:
+        raise TransientCheckError(str(busy)) from busy
+
+
+# Errors of our own infrastructure that interrupt an attempt: the database or its connection went away.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+class AttemptInterrupted(Exception):
+    """The database went away during an attempt; the task retries, releasing the step held by ``token`` first."""
+
+    def __init__(self, token: str, error: Exception):
+        super().__init__(f"{error.__class__.__name__}: {error}")
+        self.token = token
+
+
+def submission_advance(*, submission_id: int, run_check=None, release_token: str = "") -> None:
     """Run the submission's next step; stop at a wait, a failure or the end.
 
     ``run_check(definition, context) -> findings`` replaces running the step's check (the demo data records
-    each check as passed); by default the step's own check runs.
+    each check as passed); by default the step's own check runs. While the check runs, the step's heartbeat is
+    kept (the watchdog re-drives a step whose heartbeat stops: its worker died).
+
+    When the database goes away during the attempt (a dropped connection, a restart), the step is released to
+    run again, and ``AttemptInterrupted`` is raised for the task to retry; if even the release fails, the retry
+    passes the attempt's token back as ``release_token`` and releases it first.
     """
+    if release_token:
+        step_release(submission_id=submission_id, token=release_token)
     claimed = _claim_next_step(submission_id)
     if claimed is None:
         return
     step_id, token, definition, context = claimed
     try:
-        findings = run_check(definition, context) if run_check else definition.check_function(context)
-    except Exception as error:  # a check that breaks is our failure, never the publisher's
-        if not isinstance(error, TransientCheckError):
-            logger.exception("check %s of submission %s failed", definition.key, submission_id)
-        _attempt_failed(submission_id, step_id, token, error)
-        return
-    _record_result(submission_id, step_id, token, findings)
+        try:
+            with step_heartbeat(step_id, token):
+                findings = run_check(definition, context) if run_check else definition.check_function(context)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as error:  # a check that breaks is our failure, never the publisher's
+            if not isinstance(error, TransientCheckError):
+                logger.exception("check %s of submission %s failed", definition.key, submission_id)
+            _attempt_failed(submission_id, step_id, token, error)
+            return
+        _record_result(submission_id, step_id, token, findings)
+    except TRANSIENT_ERRORS as error:
+        logger.warning("step %s of submission %s interrupted by the database: %s", definition.key, submission_id, error)
+        close_old_connections()  # drop the broken connection; the release below opens a new one
+        try:
+            step_release(submission_id=submission_id, token=token)
+        except DatabaseError:
+            raise AttemptInterrupted(token, error) from error
+        raise AttemptInterrupted("", error) from error
+
+
+def step_release(*, submission_id: int, token: str) -> bool:
+    """Give back a step that an interrupted attempt holds (by its token), to run again; return whether it was held.
+
+    The interruption was ours, not the check's: the attempt is not counted against the step's retries.
+    """
+    with transaction.atomic():
+        submission = submission_lock(submission_id, related=("offer",))
+        step = Step.objects.select_for_update().filter(submission=submission, run_token=token).first()
+        if step is None or step.state != Step.State.RUNNING:
+            return False
+        step.requeue()
+        step.attempts = max(step.attempts - 1, 0)
+        step.save()
+        submission.save(update_fields=["updated_at"])
+    return True
+
+
+@contextmanager
+def step_heartbeat(step_id: int, token: str, *, every: float | None = None) -> Iterator[None]:
+    """Keep the running step's heartbeat while the block runs, from a thread of its own (its own connection)."""
+    every = every or _setting("PIPELINE_HEARTBEAT_EVERY", 5)
+    done = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not done.wait(every):
+                try:
+                    Step.objects.filter(pk=step_id, state=Step.State.RUNNING, run_token=token).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError as error:  # the database went away: try again next time, on a new connection
+                    logger.warning("heartbeat of step %s missed: %s", step_id, error)
+                    connection.close()
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-step-{step_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=every + 5)
 
 
 @transaction.atomic
@@ -262,6 +349,7 @@ def submission_fail(submission: Submission) -> None:
     offer.save()
     history_record(offer, "attention_needed", message=_("Attention needed: certification failure report sent"))
     notify_failure_report(submission)
+    event_submission_failed(submission)
 
 
 def _skip_remaining(submission: Submission, now) -> None:
@@ -291,6 +379,7 @@ def _listing_step(submission: Submission, step: Step, definition: StepDef, now) 
         submission.complete(now)
         submission.save()
         notify_live(submission)
+        event_offer_live(submission)
         return
     submission.save(update_fields=["updated_at"])
     enqueue_advance(submission.pk)
@@ -310,8 +399,8 @@ def watchdog_record(submission: Submission, reason: str) -> None:
 def pipeline_watchdog(*, now=None) -> dict:
     """Re-drive stalled submissions: a step whose heartbeat stopped, or a running submission left idle."""
     now = now or timezone.now()
-    stale_before = now - timedelta(seconds=_setting("PIPELINE_STALE_AFTER", 600))
-    idle_before = now - timedelta(seconds=_setting("PIPELINE_IDLE_AFTER", 120))
+    stale_before = now - timedelta(seconds=_setting("PIPELINE_STALE_AFTER", 30))
+    idle_before = now - timedelta(seconds=_setting("PIPELINE_IDLE_AFTER", 30))
     requeued = given_up = redriven = 0
     stalled = Step.objects.filter(
         state=Step.State.RUNNING, heartbeat_at__lt=stale_before, submission__state=Submission.State.RUNNING

@@ -1,19 +1,37 @@
 """Celery tasks of certification: thin, idempotent, ids in."""
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from django.db import InterfaceError, OperationalError
+
+# The database went away (a dropped connection, a restart): the task tries again with backoff.
+TRANSIENT_TASK_ERRORS = (OperationalError, InterfaceError)
+RETRY_BACKOFF_MAX = 30  # seconds: the watchdog's thresholds assume a retry within half a minute
 
 
-@shared_task(acks_late=True)
-def advance(*, submission_id: int) -> None:
-    """Run the next step of a submission (safe to deliver twice)."""
-    from certification.pipeline import submission_advance
+def _backoff(retries: int) -> int:
+    return get_exponential_backoff_interval(factor=1, retries=retries, maximum=RETRY_BACKOFF_MAX, full_jitter=False)
 
-    submission_advance(submission_id=submission_id)
+
+@shared_task(bind=True, acks_late=True, max_retries=12)
+def advance(self, *, submission_id: int, release_token: str = "") -> None:
+    """Run the next step of a submission (safe to deliver twice); retried when the database goes away."""
+    from certification.pipeline import AttemptInterrupted, submission_advance
+
+    try:
+        submission_advance(submission_id=submission_id, release_token=release_token)
+    except AttemptInterrupted as interrupted:
+        kwargs = {"submission_id": submission_id, "release_token": interrupted.token}
+        raise self.retry(exc=interrupted, countdown=_backoff(self.request.retries), kwargs=kwargs) from interrupted
+    except TRANSIENT_TASK_ERRORS as error:  # before a step was claimed, or while releasing one
+        kwargs = {"submission_id": submission_id, "release_token": release_token}
+        raise self.retry(exc=error, countdown=_backoff(self.request.retries), kwargs=kwargs) from error
 
 
 @shared_task(acks_late=True)
 def pipeline_watchdog() -> dict:
-    """Re-drive stalled submissions, and resume those whose account's verification was decided (celery beat)."""
+    """Re-drive stalled submissions, and resume those whose account's verification was decided (celery beat, and
+    each worker as it starts)."""
     from certification.pipeline import pipeline_watchdog as watchdog
     from certification.services import submissions_verification_resume
 

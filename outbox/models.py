@@ -8,7 +8,12 @@ class OutboxMessage(models.Model):
     """One outgoing email, lead or webhook, written in the same transaction as the change that causes it.
 
     The unique key (for example ``submission:42:failure-report``) makes sending idempotent: a task that is
-    delivered twice finds the message already sent and sends nothing.
+    delivered twice finds the message already sent and sends nothing, and the key travels with the message
+    (an email's Message-ID, a lead's or webhook's Idempotency-Key header) so a receiver can recognise a repeat.
+
+    Delivery is at least once: a worker marks the message ``sending`` until ``sending_until`` (the lease) in a
+    committed transaction before the network call. Another delivery finding a live lease waits; an expired lease
+    means the worker died mid-send, and the message is sent again (the only way one is received twice).
     """
 
     class Channel(models.TextChoices):
@@ -18,6 +23,7 @@ class OutboxMessage(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -41,6 +47,12 @@ class OutboxMessage(models.Model):
     )
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(default=0)
+    sending_until = models.DateTimeField(
+        null=True, blank=True, help_text=_("While sending: the lease; once past, the sender is taken for dead.")
+    )
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the next try is due; the re-drive picks up a message left past it.")
+    )
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -54,6 +66,11 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return self.key
+
+    @property
+    def idempotency_key(self) -> str:
+        """The stable key a receiver deduplicates by: the same on every try of this message."""
+        return f"outbox-{self.pk}-{self.key}"[:255]
 
 
 class OutboxAttempt(models.Model):
