@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from certification.checks.base import Finding as CheckFinding
 from certification.checks.base import Severity, StepContext, TransientCheckError
 from certification.events import event_offer_live, event_submission_failed
+from certification.events import event_offer_live, event_submission_failed
 from certification.models import Finding, Policy, ReviewItem, Step, Submission
 from certification.notifications import notify_failure_report, notify_live
 from certification.steps import Kind, StepDef, step_definition, steps_planned, wait_enter
@@ -350,6 +351,7 @@ def submission_fail(submission: Submission) -> None:
     history_record(offer, "attention_needed", message=_("Attention needed: certification failure report sent"))
     notify_failure_report(submission)
     event_submission_failed(submission)
+    event_submission_failed(submission)
 
 
 def _skip_remaining(submission: Submission, now) -> None:
@@ -379,6 +381,7 @@ def _listing_step(submission: Submission, step: Step, definition: StepDef, now) 
         submission.complete(now)
         submission.save()
         notify_live(submission)
+        event_offer_live(submission)
         event_offer_live(submission)
         return
     submission.save(update_fields=["updated_at"])

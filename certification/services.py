@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, PublisherAccount
+from certification.events import event_stop_sell_completed, event_submission_started, event_submission_waiting_signoff
 from certification.models import Phase, ReviewItem, Step, Submission
 from certification.notifications import notify_signoff, notify_stop_sell
 from certification.pipeline import enqueue_advance, steps_plan, submission_lock
@@ -101,6 +102,7 @@ def submission_start(*, offer_id: int, by, notes: str | None = None) -> Submissi
     offer.save()
     kind, message = EVENT_BY_ORIGIN[origin]
     history_record(offer, kind, actor=by, message=message, submission=submission.number)
+    event_submission_started(submission)
     enqueue_advance(submission.pk)
     return submission
 
@@ -113,6 +115,7 @@ def signoff_enter(submission: Submission, step: Step, definition: StepDef) -> No
     submission.wait_for_signoff()
     submission.save()
     notify_signoff(submission, preview_links(submission.offer))
+    event_submission_waiting_signoff(submission)
     history_record(submission.offer, "signoff_requested", message=_("Waiting for your sign-off (Go live)"))
 
 
@@ -334,6 +337,7 @@ def stop_sell_complete_due(*, now=None) -> int:
             offer.save()
             history_record(offer, "stop_sell_completed", message=_("Removed from the marketplace"))
             notify_stop_sell(offer, key=f"offer:{offer.pk}:stop-sell:{now:%Y%m%d%H%M%S}")
+            event_stop_sell_completed(offer)
             done += 1
     for plan_id in Plan.objects.filter(status=Plan.Status.STOP_SELL_PENDING).values_list("pk", flat=True):
         with transaction.atomic():
@@ -344,5 +348,6 @@ def stop_sell_complete_due(*, now=None) -> int:
             plan.save()
             history_record(plan.offer, "stop_sell_completed", message=_("Plan %(id)s removed") % {"id": plan.plan_id})
             notify_stop_sell(plan.offer, key=f"plan:{plan.pk}:stop-sell", plan=plan)
+            event_stop_sell_completed(plan.offer, plan)
             done += 1
     return done

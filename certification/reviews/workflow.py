@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certification.checks.base import Finding as CheckFinding
+from certification.events import event_review_claimed, event_review_decided
 from certification.models import Finding, Policy, ReviewItem, Step, Submission
 from certification.pipeline import enqueue_advance, findings_store, submission_fail, submission_lock
 from certification.reviews.queues import _active_claim, claim_ttl
@@ -131,6 +132,7 @@ def review_enter(submission: Submission, step: Step, definition: StepDef) -> Rev
             message=_("%(level)s approved automatically: %(rule)s") % {"level": item.get_level_display(), "rule": rule},
             rule=rule,
         )
+        event_review_decided(item, submission)
         enqueue_advance(submission.pk)
         return item
     step.wait(now)
@@ -172,6 +174,7 @@ def review_claim(*, item_id: int, reviewer) -> ReviewItem:
     item.claimed_by, item.claimed_at, item.last_activity_at = reviewer, now, now
     item.save(update_fields=["claimed_by", "claimed_at", "last_activity_at"])
     history_record(item.submission.offer, "review_claimed", actor=reviewer, message=_("Review claimed"), internal=True)
+    event_review_claimed(item)
     return item
 
 
@@ -240,6 +243,7 @@ def review_decide(*, item_id: int, decision: str, by, citations=(), internal_com
             actor=by,
             message=_("%(level)s approved") % {"level": item.get_level_display()},
         )
+        event_review_decided(item, submission)
         enqueue_advance(submission.pk)
         return item
     item.state = ReviewItem.State.REJECTED
@@ -264,5 +268,6 @@ def review_decide(*, item_id: int, decision: str, by, citations=(), internal_com
         actor=by,
         message=_("%(level)s rejected") % {"level": item.get_level_display()},
     )
+    event_review_decided(item, submission)
     submission_fail(submission)
     return item
