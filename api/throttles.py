@@ -1,5 +1,6 @@
 """Rate limits of the API, per token (the rates are in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])."""
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -7,6 +8,9 @@ class TokenRateThrottle(SimpleRateThrottle):
     """Every request of a token counts against its rate; 429 with Retry-After beyond it."""
 
     scope = "api_token"
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]  # read per request: settings may change (tests)
 
     def get_cache_key(self, request, view):
         if request.auth is None:

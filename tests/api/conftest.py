@@ -21,6 +21,11 @@ def token_client(membership, *, role=None, name=None) -> APIClient:
     return client
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def api(owner):
     """An Owner token's client."""
