@@ -45,6 +45,7 @@ class Table:
     links: list[str] = field(default_factory=list)  # the first cell's link of each row, if any
     chart: dict | None = None  # Chart.js type and datasets, drawn by static/js/admin-dashboard.js
     empty: str = ""
+    totals: dict = field(default_factory=dict)  # figures the rest of the page reuses (the queues' open items)
 
     @property
     def chart_id(self) -> str:
@@ -139,6 +140,7 @@ def queue_tables(now, *, with_verification: bool) -> list[Table]:
         age = (now - row["oldest"]).total_seconds() if row["oldest"] else None
         table.rows.append([_queue_label(level), row["n"], row["unclaimed"], row["overdue"], _duration(age)])
         table.links.append(_queue_url(level))
+        table.totals[level] = row["n"]
     if with_verification:
         requests = VerificationRequest.objects.filter(state=VerificationRequest.State.OPEN)
         row = requests.aggregate(
@@ -148,6 +150,7 @@ def queue_tables(now, *, with_verification: bool) -> list[Table]:
         )
         age = (now - row["oldest"]).total_seconds() if row["oldest"] else None
         table.rows.append([_queue_label(VERIFICATION), row["n"], row["unclaimed"], "—", _duration(age)])
+        table.totals[VERIFICATION] = row["n"]
         table.links.append(_queue_url(VERIFICATION))
     today = timezone.localdate(now)
     week = [today + timedelta(days=n) for n in range(7)]
@@ -207,8 +210,11 @@ def throughput_tables(figures: DailyFigures, *, with_verification: bool) -> list
     per_reviewer = Table(
         "decisions-by-reviewer",
         _("Decisions per reviewer, last 28 days"),
-        [_("Reviewer"), _("Decisions")],
-        rows=[[name, int(n)] for name, n in reviewers],
+        [_("Reviewer"), _("Last 28 days"), _("Last 7 days"), _("Today")],
+        rows=[
+            [name, int(n), int(sum(figures.series("reviewer", name)[-7:])), int(figures.series("reviewer", name)[-1])]
+            for name, n in reviewers
+        ],
         empty=_("No decisions in the last 28 days."),
     )
     return [daily, outcomes, per_reviewer]

@@ -13,6 +13,7 @@ from accounts.verification import verification_open_count
 from certification.models import REVIEW_QUEUE_MODELS
 from certification.reviews import review_open_counts
 from portal.admin_dashboard import TABLE_AUDIENCE, csv_safe, dashboard_panels, dashboard_table, may_see, staff_role
+from portal.figures import VERIFICATION
 
 QUEUE_LEVELS = {model: level for level, model in REVIEW_QUEUE_MODELS.items()}
 
@@ -24,7 +25,13 @@ class PortalAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         """Show the dashboard panels the user may see above Django's list of models."""
-        extra_context = {**(extra_context or {}), "dashboard_panels": dashboard_panels(request.user)}
+        panels = dashboard_panels(request.user)
+        for table in (table for panel in panels for table in panel.tables if table.slug == "queues"):
+            # The model list shows the same open counts: counted once, by the dashboard's query.
+            request.review_open_counts = {level: table.totals.get(level, 0) for level in QUEUE_LEVELS.values()}
+            if VERIFICATION in table.totals:
+                request.verification_open_count = table.totals[VERIFICATION]
+        extra_context = {**(extra_context or {}), "dashboard_panels": panels}
         return super().index(request, extra_context)
 
     def get_urls(self):

@@ -138,7 +138,8 @@ def test_the_admin_index_counts_the_queues_in_one_query(reviewer_client):
     with CaptureQueriesContext(connection) as captured:
         reviewer_client.get(reverse("admin:index"))
     counting = [q["sql"] for q in captured.captured_queries if "COUNT" in q["sql"] and "reviewitem" in q["sql"]]
-    assert len(counting) == 1
+    per_day = [sql for sql in counting if 'AS "on"' in sql]  # the dashboard's daily figures and due dates
+    assert len(counting) - len(per_day) == 1  # the dashboard's queue table and the model list share one count
 
 
 def _queue_queries(client) -> int:

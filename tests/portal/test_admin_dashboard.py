@@ -109,7 +109,9 @@ def test_the_figures_match_the_seeded_history(operator_client, operator):
     assert content[:4] == ["Content review", seeded.open_reviews, seeded.open_reviews, seeded.overdue_reviews]
     daily = _table(response, "decisions-daily")
     assert sum(row[1] for row in daily.rows) == seeded.decisions
-    assert dict(_table(response, "decisions-by-reviewer").rows) == {operator.username: seeded.decisions}
+    assert [row[:2] for row in _table(response, "decisions-by-reviewer").rows] == [
+        [operator.username, seeded.decisions]
+    ]
     rate = _table(response, "check-failure-rate").rows
     assert rate == [
         [
