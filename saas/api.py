@@ -57,13 +57,16 @@ def _depth_ok(raw: bytes) -> bool:
     return True
 
 
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 def json_body(request, *, required: bool = True):
     """Return the request's JSON body within the limits; raise BadBody otherwise."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > c.BODY_MAX_BYTES:
+    if _content_length(request) > c.BODY_MAX_BYTES:
         raise BadBody(_("The body is larger than %d bytes.") % c.BODY_MAX_BYTES)
     raw = request.body
     if len(raw) > c.BODY_MAX_BYTES:
@@ -165,7 +168,7 @@ def _plan_and_quantity(body) -> tuple[str, int | None]:
 @require_POST
 def token(request):
     """OAuth 2.0 client credentials (form-encoded): a bearer token for the offer whose secret this is."""
-    if len(request.body) > c.BODY_MAX_BYTES:
+    if _content_length(request) > c.BODY_MAX_BYTES:
         return JsonResponse({"error": "invalid_request", "error_description": _("The body is too large.")}, status=400)
     try:
         answer = credentials.token_issue(

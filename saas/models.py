@@ -158,6 +158,15 @@ class Operation(ConcurrentTransitionMixin, models.Model):
         return f"{self.action} {self.id}"
 
     @property
+    def summary(self) -> str:
+        """The change in the customer's words: "Change plan to premium", "Change quantity to 5 users"."""
+        if self.action == self.Action.CHANGE_PLAN:
+            return _("Change plan to %s") % self.plan_id
+        if self.action == self.Action.CHANGE_QUANTITY:
+            return _("Change quantity to %s users") % self.quantity
+        return str(self.get_action_display())
+
+    @property
     def is_in_progress(self) -> bool:
         return self.status == self.Status.IN_PROGRESS
 

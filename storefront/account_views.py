@@ -7,18 +7,23 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.services import AUTH_BACKEND
 from offers import constants as c
+from saas import selectors as saas_selectors
+from saas import services as saas_services
 from storefront import selectors, services
-from storefront.forms import CustomerProfileForm, CustomerSignUpForm
+from storefront.forms import CustomerProfileForm, CustomerSignUpForm, SubscriptionChangeForm
 
 SALES_ROWS = 100
 
 
 def _next_url(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -66,9 +71,9 @@ def account(request):
 
 @login_required
 def purchases(request):
-    """My purchases: kept whatever became of the offer or plan since."""
+    """My purchases: kept whatever became of the offer or plan since; SaaS ones with status, plan, term and usage."""
     context = {
-        "purchases": selectors.customer_purchases(request.user),
+        "purchases": selectors.purchases_with_usage(selectors.customer_purchases(request.user)[:SALES_ROWS]),
         "requests": selectors.customer_contact_requests(request.user)[:SALES_ROWS],
     }
     return render(request, "storefront/customer/purchases.html", context)
@@ -76,15 +81,64 @@ def purchases(request):
 
 @login_required
 def purchase(request, subscription_id):
-    """One purchase, with the way to the publisher's landing page while it is not activated."""
+    """One purchase, with the way to the publisher's landing page while it is not activated; a SaaS subscription
+    also with its changes (plan, users, cancel), their progress and its usage."""
     bought = selectors.customer_purchase(request.user, subscription_id)
+    subscription = bought.saas_subscription
     context = {
         "purchase": bought,
         "landing_url": services.landing_page_url(bought),
         "term": dict(c.BillingTerm.choices).get(bought.billing_term, ""),
         "listed": bought.offer.listed,
+        "subscription": subscription,
     }
+    if subscription is not None:
+        plans = [p for p in saas_selectors.available_plans(subscription) if p["planId"] != subscription.plan_id]
+        context |= {
+            "change_form": SubscriptionChangeForm(plans=plans),
+            "operations": saas_selectors.subscription_operations(subscription)[:10],
+            "usage": saas_selectors.usage_totals([subscription.pk]).get(subscription.pk, []),
+        }
     return render(request, "storefront/customer/purchase.html", context)
+
+
+@login_required
+@require_POST
+def purchase_change(request, subscription_id):
+    """Change a SaaS subscription's plan or users: an operation the publisher confirms through the API."""
+    subscription = saas_selectors.customer_subscription(request.user, subscription_id)
+    plans = saas_selectors.available_plans(subscription)
+    form = SubscriptionChangeForm(request.POST, plans=plans)
+    if not form.is_valid():
+        for error in form.errors.get("__all__", []) + form.errors.get("plan_id", []) + form.errors.get("quantity", []):
+            messages.error(request, error)
+        return redirect("storefront:purchase", subscription.pk)
+    try:
+        saas_services.subscription_change(
+            subscription=subscription,
+            plan_id=form.cleaned_data["plan_id"] or None,
+            quantity=form.cleaned_data["quantity"],
+            by_customer=True,
+        )
+    except saas_services.ApiRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Your change was sent to the publisher; it takes effect once they confirm it."))
+    return redirect("storefront:purchase", subscription.pk)
+
+
+@login_required
+@require_POST
+def purchase_cancel(request, subscription_id):
+    """Cancel a SaaS subscription now; the publisher is told through the connection webhook."""
+    subscription = saas_selectors.customer_subscription(request.user, subscription_id)
+    try:
+        saas_services.subscription_unsubscribe(subscription=subscription, by_customer=True)
+    except saas_services.ApiRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Your subscription was cancelled."))
+    return redirect("storefront:purchase", subscription.pk)
 
 
 @login_required
@@ -94,7 +148,7 @@ def sales(request):
     if not membership:
         return redirect("accounts:no-account")
     context = {
-        "purchases": selectors.publisher_purchases(membership)[:SALES_ROWS],
+        "purchases": selectors.purchases_with_usage(selectors.publisher_purchases(membership)[:SALES_ROWS]),
         "requests": selectors.publisher_contact_requests(membership)[:SALES_ROWS],
     }
     return render(request, "storefront/sales.html", context)

@@ -94,3 +94,20 @@ def _term_choices(plan):
 
     for code, label, price in plan.terms:
         yield code, label, money(price) if price is not None else _("Free")
+
+
+class SubscriptionChangeForm(forms.Form):
+    """A customer's change of a SaaS subscription: another plan, or another quantity of users (not both)."""
+
+    plan_id = forms.ChoiceField(label=_("Plan"), required=False)
+    quantity = forms.IntegerField(label=_("Users"), required=False, min_value=1, max_value=1_000_000)
+
+    def __init__(self, *args, plans: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_id"].choices = [("", "—")] + [(p["planId"], p["displayName"]) for p in plans]
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("plan_id")) == (cleaned.get("quantity") is not None):
+            raise forms.ValidationError(_("Choose another plan or another number of users."))
+        return cleaned

@@ -5,6 +5,7 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import Http404
 
 from offers.models import Offer, Plan
+from saas.selectors import usage_totals
 from storefront.models import CatalogueEntry, ContactRequest, CustomerProfile, CustomerSubscription, Purchase
 
 SEARCH_TERMS_MAX = 8
@@ -69,7 +70,7 @@ def plan_statuses(offer: Offer) -> dict[str, str]:
 
 def customer_purchases(user) -> QuerySet[Purchase]:
     """Return the user's purchases, newest first, whatever became of the offer since."""
-    return Purchase.objects.filter(customer=user).select_related("offer")
+    return Purchase.objects.filter(customer=user).select_related("offer", "saas_subscription")
 
 
 def customer_purchase(user, subscription_id) -> Purchase:
@@ -92,9 +93,18 @@ def customer_contact_requests(user) -> QuerySet[ContactRequest]:
 
 def publisher_purchases(membership) -> QuerySet[Purchase]:
     """Return the purchases of the member's account's offers, newest first."""
-    return Purchase.objects.filter(offer__account_id=membership.account_id).select_related("offer")
+    return Purchase.objects.filter(offer__account_id=membership.account_id).select_related("offer", "saas_subscription")
 
 
 def publisher_contact_requests(membership) -> QuerySet[ContactRequest]:
     """Return the contact requests (leads) of the member's account's offers, newest first."""
     return ContactRequest.objects.filter(offer__account_id=membership.account_id).select_related("offer")
+
+
+def purchases_with_usage(purchases) -> list[Purchase]:
+    """Return the purchases as a list, each with ``usage``: [(dimension, total, events)] of its SaaS subscription."""
+    rows = list(purchases)
+    totals = usage_totals([p.saas_subscription_id for p in rows if p.saas_subscription_id])
+    for purchase in rows:
+        purchase.usage = totals.get(purchase.saas_subscription_id, [])
+    return rows

@@ -19,5 +19,7 @@ urlpatterns = [
     path("account/sign-up/", account_views.sign_up, name="sign-up"),
     path("purchases/", account_views.purchases, name="purchases"),
     path("purchases/<uuid:subscription_id>/", account_views.purchase, name="purchase"),
+    path("purchases/<uuid:subscription_id>/change/", account_views.purchase_change, name="purchase-change"),
+    path("purchases/<uuid:subscription_id>/cancel/", account_views.purchase_cancel, name="purchase-cancel"),
     path("sales/", account_views.sales, name="sales"),
 ]

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from certification.previews import preview_links
 from offers.models import OfferPage
 from offers.samples.misc import LEADS_URL, PREVIEW_EMAILS
+from saas.credentials import credential_issue
 from tests.certification.support import complete_offer, publish_to_live, publish_to_preview
 from tests.factories import PASSWORD, UserFactory
 from tests.storefront.factories import live_offer, snapshot_data, snapshot_store, stop_selling
@@ -116,7 +117,7 @@ def customer_journey(page, live_server, https_endpoint, bought):
     }
     assert lead["json"]["description"] == "Please call me about a pilot."
 
-    # Buy a SaaS plan: land on the publisher's landing page with a token the publisher resolves
+    # Buy a SaaS plan: land on the publisher's landing page with a token the publisher resolves and activates
     search(page, live_server.url, "expense insights")
     expect(page.get_by_test_id("offer-card")).to_have_count(1)
     page.get_by_role("link", name="Contoso Expense Insights").click()
@@ -132,12 +133,28 @@ def customer_journey(page, live_server, https_endpoint, bought):
     assert landing["path"].startswith("/expense-insights/activate?token=")
     token = parse_qs(urlsplit(landing["path"]).query)["token"][0]
     technical = OfferPage.objects.get(offer=bought, key="technical_configuration").data
+    secret = credential_issue(offer=bought, by=None)[1]
+    access = requests.post(
+        f"{live_server.url}/api/oauth2/token",
+        data={"grant_type": "client_credentials", "client_id": technical["app_id"], "client_secret": secret},
+        timeout=10,
+    ).json()["access_token"]
+    api = {"Authorization": f"Bearer {access}"}
     resolved = requests.post(
-        f"{live_server.url}/marketplace/api/resolve", json={"token": token, "appId": technical["app_id"]}, timeout=10
+        f"{live_server.url}/api/saas/subscriptions/resolve?api-version=2018-08-31",
+        headers={**api, "x-ms-marketplace-token": token},
+        timeout=10,
     )
     assert resolved.status_code == 200
-    assert resolved.json()["customerEmail"] == "casey@woodgrove.example"
+    assert resolved.json()["subscription"]["beneficiary"]["emailId"] == "casey@woodgrove.example"
     assert resolved.json()["offerId"] == bought.offer_id
+    activated = requests.post(
+        f"{live_server.url}/api/saas/subscriptions/{resolved.json()['id']}/activate?api-version=2018-08-31",
+        json={"planId": resolved.json()["planId"]},
+        headers=api,
+        timeout=10,
+    )
+    assert activated.status_code == 200
 
     page.goto(purchase_url)
     expect(page.get_by_test_id("purchase-status")).to_contain_text("Activated by the publisher")

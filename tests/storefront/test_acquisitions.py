@@ -9,13 +9,15 @@ from django.urls import reverse
 
 from outbox.models import OutboxMessage
 from outbox.services import outbox_deliver_message
+from saas.models import Subscription
+from saas.services import subscription_resolve
 from storefront.models import ContactRequest, Purchase
 from storefront.services import landing_page_url
 from tests.storefront.factories import APP_ID, CONTACT_ME, SUBSCRIPTION, live_offer, stop_selling
 
 pytestmark = pytest.mark.django_db
 
-RESOLVE = "/marketplace/api/resolve"
+RESOLVE = "/marketplace/api/resolve"  # the portal's own resolve API, replaced by the SaaS Fulfillment API
 CONTACT_FORM = {
     "name": "Casey Jordan",
     "email": "casey@woodgrove.example",
@@ -29,10 +31,6 @@ CONTACT_FORM = {
 
 def buy(client, offer, plan_id="standard", **form):
     return client.post(reverse("storefront:buy", args=[offer.pk, plan_id]), {"term": "P1M", "accept": "on", **form})
-
-
-def resolve(client, token, app_id=APP_ID):
-    return client.post(RESOLVE, json.dumps({"token": token, "appId": app_id}), content_type="application/json")
 
 
 def token_of(purchase) -> str:
@@ -62,38 +60,30 @@ def test_buying_a_saas_plan_records_the_purchase_and_leads_to_the_landing_page(c
     assert 'data-testid="configure-account"' in page.content.decode()
 
 
-def test_the_publisher_resolves_the_landing_token_once(client, customer_client):
+def test_buying_a_saas_plan_opens_a_subscription_pending_activation_that_its_landing_token_resolves(customer_client):
     offer = live_offer(name="Insight Board")
     buy(customer_client, offer)
-    purchase = Purchase.objects.get()
-    token = token_of(purchase)
+    purchase = Purchase.objects.select_related("saas_subscription").get()
+    subscription = purchase.saas_subscription
 
-    response = resolve(client, token)
-
-    assert response.status_code == 200
-    body = response.json()
-    assert body["offerId"] == offer.offer_id
-    assert body["planId"] == "standard"
-    assert body["customerEmail"] == "casey@customer.example"
-    assert body["subscription"]["id"] == str(purchase.subscription_id)
-    assert body["isTest"] is False
-    purchase.refresh_from_db()
-    assert purchase.resolved_at is not None
-    assert resolve(client, token).status_code == 409
+    assert subscription.pk == purchase.subscription_id
+    assert (subscription.plan_id, subscription.term_unit, subscription.customer_id) == (
+        "standard",
+        "P1M",
+        purchase.customer_id,
+    )
+    assert subscription.status == Subscription.Status.PENDING_FULFILLMENT_START
+    assert subscription_resolve(offer_id=offer.pk, token=token_of(purchase)) == subscription
 
 
-def test_resolve_refuses_a_wrong_application_a_forged_token_and_missing_values(client, customer_client):
+def test_the_portals_own_resolve_url_is_gone(client, customer_client):
     buy(customer_client, live_offer(name="Insight Board"))
     token = token_of(Purchase.objects.get())
 
-    assert resolve(client, token, app_id="00000000-0000-0000-0000-000000000000").status_code == 403
-    assert resolve(client, token[:-2] + "xx").status_code == 400
-    assert client.post(RESOLVE, "{}", content_type="application/json").status_code == 400
-    assert client.post(RESOLVE, "not json", content_type="application/json").status_code == 400
-    assert client.get(RESOLVE).status_code == 405
-    assert Purchase.objects.get().resolved_at is None
-    headers = {"x-ms-marketplace-token": token, "x-ms-client-id": APP_ID}
-    assert client.post(RESOLVE, headers=headers).status_code == 200
+    response = client.post(RESOLVE, json.dumps({"token": token, "appId": APP_ID}), content_type="application/json")
+
+    assert response.status_code == 404
+    assert Purchase.objects.get().saas_subscription.resolved_at is None
 
 
 def test_an_azure_application_is_bought_into_a_registered_subscription(customer_client):
