@@ -38,14 +38,21 @@ def json_limits() -> tuple[int, int]:
     )
 
 
-def json_depth(raw: bytes) -> int:
-    """Return how deeply arrays and objects nest in ``raw``, without parsing it (no recursion, linear time)."""
+def json_depth(raw: bytes, *, stop_above: int | None = None) -> int:
+    """Return how deeply arrays and objects nest in ``raw``, without parsing it (no recursion, linear time).
+
+    With ``stop_above``, the count stops as soon as the depth passes it (a hostile body is refused at once).
+    """
+    if raw.count(b"[") + raw.count(b"{") <= (stop_above or 0):
+        return raw.count(b"[") + raw.count(b"{")  # an upper bound already within the limit
     depth = deepest = 0
     for token in _TOKEN.finditer(raw):
         mark = token.group()[:1]
         if mark in (b"[", b"{"):
             depth += 1
             deepest = max(deepest, depth)
+            if stop_above is not None and deepest > stop_above:
+                break
         elif mark in (b"]", b"}"):
             depth -= 1
     return deepest
@@ -85,7 +92,7 @@ def json_loads_limited(raw: bytes | str, *, max_bytes: int | None = None, max_de
             % {"size": len(data), "limit": max_bytes},
             code="too_large",
         )
-    if json_depth(data) > max_depth:
+    if json_depth(data, stop_above=max_depth) > max_depth:
         raise JsonBodyRefused(
             _("The JSON body nests arrays and objects more than %(limit)d levels deep.") % {"limit": max_depth},
             code="too_deep",

@@ -1,12 +1,11 @@
 """The storefront's API for publishers: resolve a purchase's landing page token."""
 
-import json
-
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from safeinput.json_body import JsonBodyRefused, parse_json_body
 from storefront import services
 
 
@@ -18,9 +17,9 @@ def resolve(request):
     body = {}
     if request.content_type == "application/json" and request.body:
         try:
-            body = json.loads(request.body)
-        except ValueError:
-            return JsonResponse({"error": "bad_request", "message": _("The body is not JSON.")}, status=400)
+            body = parse_json_body(request)
+        except JsonBodyRefused as refused:
+            return JsonResponse({"error": "bad_request", "message": str(refused)}, status=400)
         if not isinstance(body, dict):
             return JsonResponse({"error": "bad_request", "message": _("The body is not a JSON object.")}, status=400)
     token = str(body.get("token") or request.headers.get("x-ms-marketplace-token") or "")
