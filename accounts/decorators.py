@@ -2,6 +2,8 @@
 
 from functools import wraps
 
+from allauth.account.decorators import reauthentication_required as allauth_reauthentication_required
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
@@ -17,3 +19,12 @@ def member_required(view):
         return view(request, request.membership, *args, **kwargs)
 
     return wrapped
+
+
+def reauthentication_required(view):
+    """Ask for the password (or an MFA code) again before a sensitive change, unless given within the last
+    ACCOUNT_REAUTHENTICATION_TIMEOUT seconds; a POST resumes after re-authenticating (allauth keeps it). A GET
+    changes nothing and passes."""
+    return allauth_reauthentication_required(
+        view, allow_get=True, enabled=lambda request: settings.REAUTHENTICATION_REQUIRED
+    )

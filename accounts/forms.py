@@ -3,42 +3,50 @@ the operators' verification decision."""
 
 import datetime
 
+from allauth.account.forms import LoginForm, SignupForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import constants as c
 from accounts.models import Membership, PublisherAccount, VerificationRequest
+from accounts.services import account_create, invitation_accept
 from accounts.validators import validate_https_address, validate_partner_id, validate_phone_number
 
 User = get_user_model()
 
 
-class SignInForm(AuthenticationForm):
-    username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True}))
+def _mark_both_invalid(form, names) -> None:
+    """A wrong email or password is an error of both fields: mark them invalid, described by the form's error
+    summary (templates/bootstrap5/errors.html), so a screen reader says why on either field."""
+    for name in names:
+        if name in form.fields:
+            form.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": "form-error-summary"})
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in by email and password, laid out by crispy forms."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Email")
+        self.fields["login"].widget.attrs.update({"autofocus": True, "autocomplete": "email"})
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me signed in on this device")
         self.helper = FormHelper(self)
-        self.helper.add_input(Submit("sign_in", _("Sign in"), css_class="w-100"))
+        self.helper.form_tag = False
 
-    def clean_username(self):
-        return self.cleaned_data["username"].lower()
+    def clean_login(self):
+        return super().clean_login().lower()
 
     def clean(self):
         try:
             return super().clean()
         except forms.ValidationError:
-            # A wrong email or password is an error of both fields: mark them invalid, described by the form's
-            # error summary (templates/bootstrap5/errors.html), so a screen reader says why on either field.
-            for name in ("username", "password"):
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": "form-error-summary"}
-                )
+            _mark_both_invalid(self, ("login", "password"))
             raise
 
 
@@ -57,31 +65,43 @@ class NewPasswordMixin:
         return cleaned
 
 
-class SignUpForm(NewPasswordMixin, forms.Form):
+class SignUpForm(SignupForm):
+    """allauth's sign-up with the portal's fields: the new user's name and, unless invited, the account's name.
+
+    Whether or not the email is registered, a valid form answers the same "check your email" page; the holder of a
+    registered address gets an email saying so (allauth's ACCOUNT_PREVENT_ENUMERATION).
+    """
+
     full_name = forms.CharField(label=_("Your name"), max_length=150)
-    email = forms.EmailField(label=_("Work email"))
     account_name = forms.CharField(
         label=_("Publisher account name"),
         max_length=200,
         help_text=_("Your company's name as customers will see it."),
     )
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    field_order = ["full_name", "email", "account_name", "password1"]
 
     def __init__(self, *args, invitation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
+        self.fields["email"].label = _("Work email")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        self.fields["password1"].widget.attrs.pop("placeholder", None)
         if invitation is not None:
             del self.fields["account_name"]
             self.fields["email"].initial = invitation.email
             self.fields["email"].disabled = True
         self.helper = FormHelper(self)
-        self.helper.add_input(Submit("sign_up", _("Create account"), css_class="w-100"))
+        self.helper.form_tag = False
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists. Sign in instead."))
-        return email
+    def custom_signup(self, request, user):
+        """Name the user, then create their publisher account, or join the inviting one."""
+        first, _sep, last = self.cleaned_data["full_name"].strip().partition(" ")
+        user.first_name, user.last_name = first, last
+        user.save(update_fields=["first_name", "last_name"])
+        if self.invitation is not None:
+            invitation_accept(token=self.invitation.token, user=user)
+        else:
+            account_create(owner=user, name=self.cleaned_data["account_name"])
 
 
 class InviteForm(forms.Form):

@@ -83,6 +83,11 @@ class PublisherAccount(FSMModelMixin, models.Model):
         _("verification"), choices=Verification.choices, default=Verification.NOT_SUBMITTED, protected=True
     )
     verification_changed_at = models.DateTimeField(_("verification status since"), null=True, blank=True)
+    mfa_required = models.BooleanField(
+        _("require multi-factor authentication"),
+        default=False,
+        help_text=_("Every member sets up an authenticator app or a passkey before working in the account."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -373,6 +378,7 @@ class AccountEvent(models.Model):
         MEMBER_LEFT = "member_left", _("Member left")
         API_TOKEN_CREATED = "api_token_created", _("API token created")
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        MFA_REQUIREMENT_CHANGED = "mfa_requirement_changed", _("Multi-factor authentication requirement changed")
 
     # Events the marketplace's operators cause: publishers see "Marketplace operations" as their actor.
     OPERATOR_KINDS = (
@@ -461,3 +467,35 @@ class ApiToken(models.Model):
         """How history names an action taken with this token."""
         member = self.created_by.get_full_name() or self.created_by.email
         return str(_("API token %(name)s, created by %(member)s") % {"name": self.name, "member": member})
+
+
+class SecurityEvent(models.Model):
+    """An event in a user's own security history: sign-ins, failed sign-ins, lockouts, password and MFA changes."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+        LOCKED_OUT = "locked_out", _("Sign-in locked")
+        SIGNED_OUT = "signed_out", _("Signed out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset by email")
+        EMAIL_VERIFIED = "email_verified", _("Email verified")
+        MFA_ADDED = "mfa_added", _("Multi-factor authentication added")
+        MFA_REMOVED = "mfa_removed", _("Multi-factor authentication removed")
+        RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", _("Recovery codes regenerated")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Signed in with a recovery code")
+        SESSIONS_ENDED = "sessions_ended", _("Sessions ended")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security_events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_kind_display()}"

@@ -1,5 +1,6 @@
 """Read-only queries about accounts, members, the agreement, verification and history, scoped to one account."""
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
@@ -37,6 +38,18 @@ def membership_current(user: AbstractBaseUser, session) -> Membership | None:
 def account_members(account_id: int) -> QuerySet[Membership]:
     """Return the account's members with their users, by role and email."""
     return Membership.objects.filter(account_id=account_id).select_related("user").order_by("role", "user__email")
+
+
+def members_mfa_status(account_id: int) -> dict[int, list[str]]:
+    """Return, per user id of the account's members, the kinds of MFA they set up ("totp", "webauthn"), in one query."""
+    status: dict[int, list[str]] = {}
+    rows = Authenticator.objects.filter(
+        user__memberships__account_id=account_id,
+        type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN],
+    ).values_list("user_id", "type")
+    for user_id, kind in rows.distinct().order_by("user_id", "type"):
+        status.setdefault(user_id, []).append(kind)
+    return status
 
 
 def invitations_pending(account_id: int) -> QuerySet[Invitation]:

@@ -19,15 +19,8 @@ from outbox.links import absolute_url
 from outbox.services import outbox_email
 
 User = get_user_model()
-# The one backend the portal signs users in with (sign-up and invitations log the new user in directly).
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _user_create(email: str, password: str, full_name: str):
-    first, _sep, last = full_name.strip().partition(" ")
-    return User.objects.create_user(
-        username=email.lower(), email=email.lower(), password=password, first_name=first, last_name=last
-    )
+# The backend the portal signs users in with when it does so directly (a customer's sign-up): allauth's.
+AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
 def _who(user) -> str:
@@ -35,19 +28,11 @@ def _who(user) -> str:
 
 
 @transaction.atomic
-def account_sign_up(*, email: str, password: str, account_name: str, full_name: str = "") -> Membership:
-    """Create a user and their publisher account, with the user as its Owner."""
-    user = _user_create(email, password, full_name)
-    account = PublisherAccount.objects.create(name=account_name)
-    account_event_record(account, AccountEvent.Kind.ACCOUNT_CREATED, actor=user, message=_("Account created"))
-    return Membership.objects.create(account=account, user=user, role=Membership.Role.OWNER)
-
-
-@transaction.atomic
-def user_sign_up_invited(*, email: str, password: str, full_name: str, invitation: Invitation) -> Membership:
-    """Create a user from an invitation and join them to the inviting account."""
-    user = _user_create(email, password, full_name)
-    return invitation_accept(token=invitation.token, user=user)
+def account_create(*, owner, name: str) -> Membership:
+    """Create a publisher account with the user as its Owner (sign-up; the email is verified before sign-in)."""
+    account = PublisherAccount.objects.create(name=name)
+    account_event_record(account, AccountEvent.Kind.ACCOUNT_CREATED, actor=owner, message=_("Account created"))
+    return Membership.objects.create(account=account, user=owner, role=Membership.Role.OWNER)
 
 
 def account_switch(*, user, session, account_id: int) -> Membership:

@@ -1,24 +1,21 @@
 """Views of publisher accounts: sign in, sign up, switch account, members and their roles, invitations."""
 
+from allauth.account.adapter import get_adapter as allauth_adapter
+from allauth.account.views import LoginView, SignupView
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import member_required
-from accounts.forms import InviteForm, RoleForm, SignInForm, SignUpForm
+from accounts.decorators import member_required, reauthentication_required
+from accounts.forms import InviteForm, RoleForm
 from accounts.models import Invitation, Membership
-from accounts.selectors import account_members, invitations_pending, memberships_for
+from accounts.security import account_mfa_requirement_set, next_url
+from accounts.selectors import account_members, invitations_pending, members_mfa_status
 from accounts.services import (
-    AUTH_BACKEND,
-    account_sign_up,
     account_switch,
     invitation_accept,
     invitation_cancel,
@@ -27,51 +24,39 @@ from accounts.services import (
     member_leave,
     member_remove,
     member_role_change,
-    user_sign_up_invited,
 )
 from accounts.settings_views import settings_context
 
 
-class SignInView(auth_views.LoginView):
-    template_name = "accounts/sign_in.html"
-    authentication_form = SignInForm
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self):
-        """Send publishers to their dashboard and customers (no publisher account) to the marketplace."""
-        if not memberships_for(self.request.user).exists():
-            return reverse("storefront:catalogue")
-        return super().get_default_redirect_url()
+class SignInView(LoginView):
+    """allauth's sign-in (email and password, then the second step when the user has MFA) in the portal's layout."""
 
 
-def sign_up(request):
-    invitation = None
-    token = request.GET.get("invite") or request.POST.get("invite")
-    if token:
-        invitation = (
+class SignUpView(SignupView):
+    """allauth's sign-up; with ``?invite=<token>`` it joins the inviting account, and the invitation link counts
+    as verification of the invited email."""
+
+    def dispatch(self, request, *args, **kwargs):
+        token = request.GET.get("invite") or request.POST.get("invite") or ""
+        self.invitation = (
             Invitation.objects.filter(token=token, accepted_at__isnull=True, cancelled_at__isnull=True)
             .select_related("account")
             .first()
+            if token
+            else None
         )
-    form = SignUpForm(request.POST or None, invitation=invitation)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if invitation is not None:
-            membership = user_sign_up_invited(
-                email=invitation.email, password=data["password"], full_name=data["full_name"], invitation=invitation
-            )
-        else:
-            membership = account_sign_up(
-                email=data["email"],
-                password=data["password"],
-                account_name=data["account_name"],
-                full_name=data["full_name"],
-            )
-        login(request, membership.user, backend=AUTH_BACKEND)
-        account_switch(user=membership.user, session=request.session, account_id=membership.account_id)
-        messages.success(request, _("Welcome to %(account)s.") % {"account": membership.account})
-        return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/sign_up.html", {"form": form, "invitation": invitation})
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "invitation": self.invitation}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "invitation": self.invitation}
+
+    def form_valid(self, form):
+        if self.invitation is not None:
+            allauth_adapter(self.request).stash_verified_email(self.request, self.invitation.email)
+        return super().form_valid(form)
 
 
 @login_required
@@ -83,13 +68,11 @@ def switch_account(request):
         account_id = 0
     membership = account_switch(user=request.user, session=request.session, account_id=account_id)
     messages.info(request, _("You are now working in %(account)s.") % {"account": membership.account})
-    next_url = request.POST.get("next") or resolve_url(settings.LOGIN_REDIRECT_URL)
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
-        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
-    return redirect(next_url)
+    return redirect(next_url(request, resolve_url(settings.LOGIN_REDIRECT_URL)))
 
 
 @member_required
+@reauthentication_required
 def members(request, membership):
     """The account's members and pending invitations; Owners invite, change roles, remove and resend."""
     form = InviteForm(request.POST or None)
@@ -108,11 +91,16 @@ def members(request, membership):
             else:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
                 return redirect("accounts:members")
+    member_list = list(account_members(membership.account_id))
+    if membership.is_owner:  # Owners see each member's multi-factor authentication
+        status = members_mfa_status(membership.account_id)
+        for member in member_list:
+            member.mfa_kinds = status.get(member.user_id, [])
     context = settings_context(
         membership,
         "members",
         form=form,
-        members=account_members(membership.account_id),
+        members=member_list,
         invitations=invitations_pending(membership.account_id),
         roles=Membership.Role.choices,
     )
@@ -132,6 +120,7 @@ def _act(request, action, done: str):
 
 @member_required
 @require_POST
+@reauthentication_required
 def member_role(request, membership, membership_pk):
     member = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_pk, account=membership.account_id
@@ -210,6 +199,25 @@ def invitation_accept_view(request, token):
         messages.success(request, _("You joined %(account)s.") % {"account": membership.account})
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/invitation.html", {"invitation": invitation})
+
+
+@member_required
+@require_POST
+@reauthentication_required
+def mfa_requirement_view(request, membership):
+    """Owners turn "require multi-factor authentication for all members" on or off."""
+    required = request.POST.get("required") == "on"
+    try:
+        changed = account_mfa_requirement_set(by=membership, required=required)
+    except PermissionDenied as error:
+        raise PermissionDenied(_("Only Owners of the account can require multi-factor authentication.")) from error
+    if changed and required:
+        messages.success(request, _("Every member now needs multi-factor authentication to work in the account."))
+    elif changed:
+        messages.success(request, _("Multi-factor authentication is no longer required of members."))
+    else:
+        messages.info(request, _("Nothing changed."))
+    return redirect("accounts:members")
 
 
 @login_required

@@ -3,6 +3,7 @@ and the number of open items next to each reviewer queue and the account verific
 
 import csv
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -22,6 +23,11 @@ class PortalAdminSite(admin.AdminSite):
     """The default admin site (``admin.site``), installed by ``portal.apps.PortalAdminConfig``."""
 
     index_template = "admin/dashboard_index.html"
+
+    def login(self, request, extra_context=None):
+        """Staff sign in through the portal's sign-in (allauth: password, then their second step), never through
+        admin's own form, which would skip multi-factor authentication."""
+        return secure_admin_login(super().login)(request, extra_context)
 
     def index(self, request, extra_context=None):
         """Show the dashboard panels the user may see above Django's list of models."""

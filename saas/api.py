@@ -310,5 +310,5 @@ def batch_usage_event(request, caller):
         raise BadBody(_("Send a JSON array of usage events."))
     if len(events) > c.BATCH_MAX:
         raise BadBody(_("Send at most %d usage events at once.") % c.BATCH_MAX)
-    results = [metering.usage_record(offer_id=caller.offer_id, raw=raw).document for raw in events]
+    results = [result.document for result in metering.usage_record_batch(offer_id=caller.offer_id, events=events)]
     return JsonResponse(results, safe=False)

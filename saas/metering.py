@@ -64,11 +64,34 @@ def _moment(value) -> datetime | None:
 
 def usage_record(*, offer_id: int, raw) -> UsageResult:
     """Judge and record one usage event of the caller's offer; never raises on bad input."""
+    return usage_record_batch(offer_id=offer_id, events=[raw])[0]
+
+
+def _resource(raw) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw.get("resourceId") or raw.get("resourceUri") or ""))
+    except (ValueError, AttributeError):
+        return None
+
+
+def usage_record_batch(*, offer_id: int, events: list) -> list[UsageResult]:
+    """Judge and record usage events of the caller's offer in order; their subscriptions are read at once."""
+    ids = {r for r in (_resource(raw) for raw in events if isinstance(raw, dict)) if r}
+    subscriptions = {
+        s.pk: s
+        for s in Subscription.objects.filter(pk__in=ids, offer_id=offer_id)
+        .exclude(status=Subscription.Status.UNSUBSCRIBED)
+        .select_related("offer__live_snapshot", "offer__preview_snapshot")
+    }
+    dimensions: dict = {}
+    return [_record(raw, subscriptions, dimensions) for raw in events]
+
+
+def _record(raw, subscriptions: dict, dimensions: dict) -> UsageResult:
     if not isinstance(raw, dict):
         return _echo({}, UsageStatus.BAD_ARGUMENT, _("A usage event is a JSON object."), "usageEvent")
-    try:
-        resource = uuid.UUID(str(raw.get("resourceId") or raw.get("resourceUri") or ""))
-    except ValueError:
+    resource = _resource(raw)
+    if resource is None:
         return _echo(raw, UsageStatus.BAD_ARGUMENT, _("The resourceId is required."), "resourceId")
     quantity = raw.get("quantity")
     try:
@@ -84,12 +107,7 @@ def usage_record(*, offer_id: int, raw) -> UsageResult:
     now = timezone.now()
     if start < now - timedelta(hours=c.USAGE_MAX_AGE_HOURS) or start > now + timedelta(minutes=5):
         return _echo(raw, UsageStatus.EXPIRED, _("The usage event is older than 24 hours."), "effectiveStartTime")
-    subscription = (
-        Subscription.objects.filter(pk=resource, offer_id=offer_id)
-        .exclude(status=Subscription.Status.UNSUBSCRIBED)
-        .select_related("offer")
-        .first()
-    )
+    subscription = subscriptions.get(resource)
     if subscription is None or subscription.is_pending:
         return _echo(
             raw, UsageStatus.RESOURCE_NOT_FOUND, _("No active subscription has this resourceId."), "resourceId"
@@ -97,7 +115,10 @@ def usage_record(*, offer_id: int, raw) -> UsageResult:
     plan_id, dimension = str(raw.get("planId") or ""), str(raw.get("dimension") or "")
     if plan_id != subscription.plan_id:
         return _echo(raw, UsageStatus.INVALID_DIMENSION, _("The planId is not the subscription's plan."), "planId")
-    if dimension not in plan_dimensions(subscription.offer, plan_id, test=subscription.is_test):
+    known = (subscription.offer_id, plan_id, subscription.is_test)
+    if known not in dimensions:
+        dimensions[known] = plan_dimensions(subscription.offer, plan_id, test=subscription.is_test)
+    if dimension not in dimensions[known]:
         return _echo(raw, UsageStatus.INVALID_DIMENSION, _("The plan has no such metered dimension."), "dimension")
     hour = start.replace(minute=0, second=0, microsecond=0)
     try:
