@@ -89,6 +89,8 @@ class StoredFileField(forms.Field):
             return None
         if isinstance(value, UploadedFile):
             meta = self.check(value)
+            if isinstance(meta, UploadedFile):  # the check cleaned the file (an image re-encoded): store its result
+                return meta
             value.portal_meta = meta if isinstance(meta, dict) else {}
             if isinstance(meta, tuple) and len(meta) == 2:
                 value.portal_meta = {"width": meta[0], "height": meta[1]}

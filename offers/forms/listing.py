@@ -14,13 +14,13 @@ from offers.forms.base import PageForm, StoredFileField
 from offers.forms.rich_text import RichTextarea
 from offers.validators import (
     DESCRIPTION_TAGS,
+    clean_png,
     sanitize_description,
     validate_consulting_name,
     validate_https_url,
     validate_listing_name,
     validate_pdf,
     validate_plain_text,
-    validate_png,
     validate_single_line,
     video_provider,
 )
@@ -39,9 +39,10 @@ DESCRIPTION_HELP = _(
 )
 PNG = "image/png"
 PDF = "application/pdf"
-check_logo = partial(validate_png, square_between=c.LOGO_SIZE_RANGE)
-check_screenshot = partial(validate_png, exact=c.SCREENSHOT_SIZE)
-check_thumbnail = partial(validate_png, exact=c.VIDEO_THUMBNAIL_SIZE)
+# Images are stored re-encoded (offers.validators.png_reencode): only their pixels, nothing appended or hidden.
+check_logo = partial(clean_png, square_between=c.LOGO_SIZE_RANGE)
+check_screenshot = partial(clean_png, exact=c.SCREENSHOT_SIZE)
+check_thumbnail = partial(clean_png, exact=c.VIDEO_THUMBNAIL_SIZE)
 
 
 def _png(label, check, help_text, **kwargs) -> StoredFileField:
