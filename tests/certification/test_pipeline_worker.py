@@ -106,7 +106,10 @@ def test_a_failing_offer_reaches_attention_needed_then_a_fixed_resubmission_reac
         review_decide(item_id=item.pk, decision="approve", by=reviewer)
     wait_until(lambda: offer_status(offer) == Offer.Status.PREVIEW, what="Preview")
     assert not Finding.objects.filter(submission=second).exists()
-    assert OutboxMessage.objects.filter(key=f"submission:{second.pk}:signoff").exists()
+    # sign-off runs in the task after the one that reached Preview: wait for its message like the others
+    wait_until(
+        lambda: OutboxMessage.objects.filter(key=f"submission:{second.pk}:signoff").exists(), what="the sign-off"
+    )
 
 
 def test_eicar_in_a_screenshot_is_reported_on_that_field_through_the_worker(celery_worker, owner, https_endpoint):
