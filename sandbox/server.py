@@ -182,8 +182,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if not token:
             return "<p>Customers arrive here from the marketplace with a <code>?token=</code> after a purchase.</p>"
         return (
-            "<p>A customer arrived with a purchase token. A real landing page would now resolve it with the "
-            "marketplace's resolve API and set up the customer's account.</p>"
+            "<p>A customer arrived with a purchase token. A real landing page would now resolve it and activate the "
+            "subscription with the marketplace's SaaS Fulfillment API v2 (POST /api/saas/subscriptions/resolve, "
+            "then /activate, with a bearer token from /api/oauth2/token) and set up the customer's account.</p>"
             f"<p><small>Token: <code>{html.escape(token[:40])}…</code></small></p>"
         )
 
