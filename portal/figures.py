@@ -202,9 +202,7 @@ def daily_figures_refresh(*, days: int = 2, today: date | None = None) -> int:
 def _store(first: date, last: date) -> int:
     figures = daily_figures_compute(first, last)
     DailyFigure.objects.filter(day__gte=first, day__lte=last).delete()
-    rows = [
-        DailyFigure(day=day, metric=metric, key=key[:100], value=value) for (day, metric, key), value in figures.items()
-    ]
+    rows = [DailyFigure(day=day, metric=metric, key=key, value=value) for (day, metric, key), value in figures.items()]
     DailyFigure.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["day", "metric", "key"], update_fields=["value", "computed_at"]
     )

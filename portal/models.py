@@ -66,7 +66,7 @@ class DailyFigure(models.Model):
 
     day = models.DateField()
     metric = models.CharField(max_length=40)
-    key = models.CharField(max_length=100, blank=True)
+    key = models.CharField(max_length=150, blank=True)  # a username at most
     value = models.FloatField(default=0)
     computed_at = models.DateTimeField(auto_now=True)
 

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("day", models.DateField()),
                 ("metric", models.CharField(max_length=40)),
-                ("key", models.CharField(blank=True, max_length=100)),
+                ("key", models.CharField(blank=True, max_length=150)),
                 ("value", models.FloatField(default=0)),
                 ("computed_at", models.DateTimeField(auto_now=True)),
             ],
