@@ -23,7 +23,7 @@ def axe_violations(page) -> list[dict]:
     if not AXE_JS.exists():
         raise AssertionError(f"axe-core is not installed at {AXE_JS}: run `make axe`")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))  # the context bypasses the portal's CSP for this script only
+        page.add_script_tag(path=str(AXE_JS))  # the context must bypass the portal's CSP (no inline script)
     return page.evaluate(_RUN, AXE_TAGS)
 
 
