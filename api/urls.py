@@ -1,6 +1,6 @@
 """URLs of the REST API, under /api/v1/: the schema and its docs, offers, pages, plans, publishing, submissions."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api import views
@@ -18,7 +18,7 @@ urlpatterns = [
     path("offers/", views.OfferListView.as_view(), name="offers"),
     path(OFFER, views.OfferDetailView.as_view(), name="offer"),
     path(OFFER + "pages/", views.PageListView.as_view(), name="pages"),
-    path(OFFER + "pages/<slug:key>/", views.PageView.as_view(), name="page"),
+    path(OFFER + "pages/<str:key>/", views.PageView.as_view(), name="page"),
     path(OFFER + "plans/", views.PlanListView.as_view(), name="plans"),
     path(OFFER + "plans/<int:plan_pk>/", views.PlanView.as_view(), name="plan"),
     path(OFFER + "plans/<int:plan_pk>/stop-selling/", views.PlanStopSellingView.as_view(), name="plan-stop-selling"),
@@ -35,4 +35,5 @@ urlpatterns = [
     path(OFFER + "submissions/<int:number>/report/", views.ReportView.as_view(), name="report"),
     path(OFFER + "history/", views.HistoryView.as_view(), name="history"),
     path(OFFER + "compare/", views.CompareView.as_view(), name="compare"),
+    re_path(r"", views.not_found),  # last: any other address under /api/v1/ is a problem-shaped 404
 ]

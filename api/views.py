@@ -5,7 +5,7 @@ Every view authenticates an API token, acts as its creator with the token's role
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -47,8 +47,26 @@ from offers.pages import OfferState
 from offers.selectors import offer_get, offers_dashboard, plan_get
 from offers.services import offer_create, page_save, plan_create, plan_delete, plan_save
 from offers.snapshots import snapshot_build, snapshot_compare
+from offers.types import offer_types
 
-JSON_OR_MULTIPART = ["application/json", "multipart/form-data"]
+MAX_ID = 2**63 - 1
+PAGE_KEY = OpenApiParameter(
+    "key",
+    str,
+    OpenApiParameter.PATH,
+    enum=sorted({page.key for spec in offer_types() for page in spec.pages}),
+    description="A page of the offer's type that its choices bring in.",
+)
+
+
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/v1/: a 404 in the API's problem shape, never the portal's HTML page."""
+    return JsonResponse(
+        {"type": "urn:publisher-portal:problem:not_found", "title": "Not found", "status": 404,
+         "detail": _("There is no such API address."), "code": "not_found"},
+        status=404,
+        content_type="application/problem+json",
+    )  # fmt: skip
 
 
 class ApiView(APIView):
@@ -72,6 +90,8 @@ class ApiView(APIView):
         return problem_handler
 
     def initial(self, request, *args, **kwargs):
+        if any(isinstance(value, int) and value > MAX_ID for value in kwargs.values()):
+            raise Http404(_("No such object."))  # beyond any id the database holds
         super().initial(request, *args, **kwargs)
         # From here on, history names the token as the actor of what this request does.
         self._acting = acting_with(request.auth)
@@ -93,8 +113,8 @@ class ApiView(APIView):
         return offer_get(self.membership, offer_pk)
 
 
-class ListView(generics.GenericAPIView, ApiView):
-    pass
+class ListView(generics.ListAPIView, ApiView):
+    """A list in pages of a cursor (``next``, ``previous``)."""
 
 
 def _refused(error: Exception) -> ApiProblem:
@@ -169,9 +189,8 @@ class OfferListView(ListView):
         summary="List the account's offers",
         parameters=[s.OfferListQuery(), OpenApiParameter("page_size", int, description="1 to 200 (default 50).")],
     )
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
 
     @extend_schema(summary="Create an offer", request=s.OfferCreateInput, responses={201: s.OfferSerializer})
     @idempotent
@@ -260,7 +279,7 @@ class PageListView(ApiView):
         return Response([_summary(page) for page in state.page_states()])
 
 
-@extend_schema(tags=["pages"])
+@extend_schema(tags=["pages"], parameters=[PAGE_KEY])
 class PageView(ApiView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -648,9 +667,8 @@ class HistoryView(ListView):
     @extend_schema(
         operation_id="offers_history_list", summary="The offer's history, newest first, with each event's actor"
     )
-    def get(self, request, offer_pk):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
 
 
 @extend_schema(tags=["offers"])

@@ -29,7 +29,8 @@ def test_a_page_refused_by_its_form_gives_the_forms_errors_by_field(api, offer):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
-    assert body["code"] == "validation" and body["status"] == 400
+    assert body["code"] == "validation"
+    assert body["status"] == 400
     assert body["errors"] == {name: list(messages) for name, messages in form.errors.items()}
     assert not OfferPage.objects.filter(offer=offer, key="offer_listing").exists()
 

@@ -28,7 +28,9 @@ def test_the_same_key_returns_the_first_response_and_creates_once(api):
 
 @pytest.mark.django_db
 def test_a_key_used_with_a_different_request_is_refused(api):
-    api.post(f"{BASE}/offers/", {"offer_type": "consulting", "offer_id": "one", "alias": "One"}, HTTP_IDEMPOTENCY_KEY=KEY)
+    api.post(
+        f"{BASE}/offers/", {"offer_type": "consulting", "offer_id": "one", "alias": "One"}, HTTP_IDEMPOTENCY_KEY=KEY
+    )
     response = api.post(
         f"{BASE}/offers/", {"offer_type": "consulting", "offer_id": "two", "alias": "Two"}, HTTP_IDEMPOTENCY_KEY=KEY
     )
