@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from certification.checks.base import Finding as CheckFinding
 from certification.checks.base import Severity, StepContext, TransientCheckError
 from certification.events import event_offer_live, event_submission_failed
-from certification.events import event_offer_live, event_submission_failed
 from certification.models import Finding, Policy, ReviewItem, Step, Submission
 from certification.notifications import notify_failure_report, notify_live
 from certification.steps import Kind, StepDef, step_definition, steps_planned, wait_enter
@@ -152,7 +151,8 @@ def submission_advance(*, submission_id: int, run_check=None, release_token: str
         _record_result(submission_id, step_id, token, findings)
     except TRANSIENT_ERRORS as error:
         logger.warning("step %s of submission %s interrupted by the database: %s", definition.key, submission_id, error)
-        close_old_connections()  # drop the broken connection; the release below opens a new one
+        if not connection.in_atomic_block:  # never close a connection under someone's transaction
+            close_old_connections()  # drop the broken connection; the release below opens a new one
         try:
             step_release(submission_id=submission_id, token=token)
         except DatabaseError:
@@ -351,7 +351,6 @@ def submission_fail(submission: Submission) -> None:
     history_record(offer, "attention_needed", message=_("Attention needed: certification failure report sent"))
     notify_failure_report(submission)
     event_submission_failed(submission)
-    event_submission_failed(submission)
 
 
 def _skip_remaining(submission: Submission, now) -> None:
@@ -381,7 +380,6 @@ def _listing_step(submission: Submission, step: Step, definition: StepDef, now) 
         submission.complete(now)
         submission.save()
         notify_live(submission)
-        event_offer_live(submission)
         event_offer_live(submission)
         return
     submission.save(update_fields=["updated_at"])

@@ -24,7 +24,7 @@ def outbox_deliver(self, *, message_id: int) -> None:
     A message another worker is sending now (its lease is live) is tried again when the lease ends. Retries are
     counted on the message (its attempts), so a task re-driven after a lost one does not start the count again.
     """
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
 
     from outbox.models import OutboxMessage
     from outbox.services import OutboxBusy, outbox_deliver_message, outbox_give_up, outbox_retry_at
@@ -39,7 +39,8 @@ def outbox_deliver(self, *, message_id: int) -> None:
         # look again soon: the sender usually finishes well before its lease ends
         raise self.retry(countdown=min(busy.retry_in, BUSY_RETRY_EVERY), max_retries=None) from busy
     except (*TRANSIENT_DELIVERY_ERRORS, DeliveryRefused) as error:
-        close_old_connections()  # a connection the database dropped is replaced for what follows
+        if not connection.in_atomic_block:  # never close a connection under someone's transaction
+            close_old_connections()  # a connection the database dropped is replaced for what follows
         try:
             attempts = OutboxMessage.objects.values_list("attempts", flat=True).get(pk=message_id)
             if attempts > self.max_retries:
