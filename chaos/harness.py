@@ -207,14 +207,23 @@ class Driver:
         self.reviewer = reviewer
         self.watches: dict[int, Watch] = {}
 
-    def publish(self, membership, n: int, offer_type: str = "consulting") -> int:
-        from certification.services import submission_start
+    def prepare(self, membership, n: int, offer_type: str = "consulting"):
+        """Create an offer with every page Complete, its URLs at the endpoint; return (membership, offer)."""
         from tests.certification.support import complete_offer
 
-        offer = complete_offer(membership, offer_type, self.endpoint, offer_id=f"chaos-{offer_type}-{n}")
+        return membership, complete_offer(membership, offer_type, self.endpoint, offer_id=f"chaos-{offer_type}-{n}")
+
+    def submit(self, prepared) -> int:
+        """Publish a prepared offer and watch its submission; return the submission's id."""
+        from certification.services import submission_start
+
+        membership, offer = prepared
         submission = submission_start(offer_id=offer.pk, by=membership.user)
         self.watches[submission.pk] = Watch(submission.pk, moved_at=time.monotonic())
         return submission.pk
+
+    def publish(self, membership, n: int, offer_type: str = "consulting") -> int:
+        return self.submit(self.prepare(membership, n, offer_type))
 
     def tick(self) -> None:
         """Look at every submission once: act on its waits, note whether it moved."""

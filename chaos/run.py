@@ -94,8 +94,9 @@ def scenario_kill(ctx, count: int = 20, kills: int = 20) -> dict:
     processes, endpoint = ctx["processes"], ctx["endpoint"]
     driver = Driver(endpoint, ctx["reviewer"])
     smtp_before, leads_before = len(ctx["smtp"].received), len(endpoint.requests)
-    for n in range(count):
-        driver.publish(ctx["member"](), n)
+    prepared = [driver.prepare(ctx["member"](), n) for n in range(count)]
+    for offer in prepared:  # all at once: the kills fall among them
+        driver.submit(offer)
     started = time.monotonic()
     moments = random_moments(kills, ctx.get("kill_window", 150.0))
     killed = {"n": 0}
@@ -133,9 +134,9 @@ def scenario_broker(ctx, count: int = 10, outage: float = 30.0) -> dict:
 
     redis, endpoint = ctx["redis"], ctx["endpoint"]
     driver = Driver(endpoint, ctx["reviewer"])
-    for n in range(count):
-        driver.publish(ctx["member"](), 100 + n)
-    driver.run_until_done(5)
+    for offer in [driver.prepare(ctx["member"](), 100 + n) for n in range(count)]:
+        driver.submit(offer)
+    driver.run_until_done(8)
     redis.stop()
     stopped = time.monotonic()
     answers = []
@@ -179,8 +180,8 @@ def scenario_db(ctx, count: int = 10, hiccups: int = 20) -> dict:
     from chaos.harness import Driver, backends_terminate
 
     driver = Driver(ctx["endpoint"], ctx["reviewer"])
-    for n in range(count):
-        driver.publish(ctx["member"](), 200 + n)
+    for offer in [driver.prepare(ctx["member"](), 200 + n) for n in range(count)]:
+        driver.submit(offer)
     database = connection.settings_dict["NAME"]
     terminated = {"n": 0, "times": 0, "next": time.monotonic() + 3}
 
