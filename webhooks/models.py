@@ -46,6 +46,8 @@ class WebhookEndpoint(models.Model):
     failing_since = models.DateTimeField(
         null=True, blank=True, help_text=_("The first failed attempt since the last successful one.")
     )
+    # Enabled again: failed attempts before this moment (while it was disabled, say) no longer count.
+    failures_counted_from = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

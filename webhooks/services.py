@@ -123,10 +123,11 @@ def webhook_endpoint_enable(*, by: Membership, endpoint_id: int, enabled: bool) 
     endpoint = _endpoint_lock(by, endpoint_id)
     if enabled:
         endpoint.enabled, endpoint.disabled_reason, endpoint.failing_since = True, "", None
+        endpoint.failures_counted_from = timezone.now()
     else:
         endpoint.enabled, endpoint.disabled_reason = False, _("Disabled by %(who)s.") % {"who": _who(by.user)}
         _give_up_pending(endpoint, endpoint.disabled_reason)
-    endpoint.save(update_fields=["enabled", "disabled_reason", "failing_since"])
+    endpoint.save(update_fields=["enabled", "disabled_reason", "failing_since", "failures_counted_from"])
     return endpoint
 
 
@@ -171,7 +172,8 @@ def webhook_endpoints_failing_check(*, now=None) -> int:
     """Record since when each enabled endpoint fails; disable those failing for WEBHOOK_DISABLE_AFTER_DAYS and
     email the account's Owners. Return how many were disabled (run by celery beat).
 
-    An endpoint fails from its first failed attempt after its last successful one; a success clears it.
+    An endpoint fails from its first failed attempt after its last successful one (and after it was last enabled
+    again); a success clears it.
     """
     now = now or timezone.now()
     limit = timedelta(days=getattr(settings, "WEBHOOK_DISABLE_AFTER_DAYS", 5))
@@ -180,6 +182,7 @@ def webhook_endpoints_failing_check(*, now=None) -> int:
     epoch = Value(timezone.make_aware(timezone.datetime(1970, 1, 1)), output_field=DateTimeField())
     first_failure = (
         attempts.filter(ok=False, at__gt=Coalesce(OuterRef("last_ok"), epoch))
+        .filter(at__gt=Coalesce(OuterRef("failures_counted_from"), epoch))
         .values("message__webhook_delivery__endpoint")
         .annotate(first=Min("at"))
         .values("first")

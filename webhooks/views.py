@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import member_required
+from accounts.decorators import member_required, reauthentication_required
 from accounts.settings_views import settings_context
 from webhooks.forms import WebhookEndpointForm
 from webhooks.models import WebhookEventType
@@ -37,6 +37,7 @@ def _secret_shown(request, context: dict, template: str):
 
 
 @member_required
+@reauthentication_required  # a new endpoint's secret (issue 22)
 def endpoints(request, membership):
     """The account's endpoints; Owners add one here (its secret is shown once)."""
     form = WebhookEndpointForm(request.POST or None)
@@ -76,9 +77,10 @@ def endpoint(request, membership, endpoint_pk):
 
 @member_required
 @require_POST
+@reauthentication_required
 def endpoint_rotate(request, membership, endpoint_pk):
-    _owner_only(membership)
     found = get_object_or_404(webhook_endpoints_of(membership.account_id), pk=endpoint_pk)
+    _owner_only(membership)
     rotated = webhook_endpoint_rotate(by=membership, endpoint_id=found.pk)
     messages.success(
         request,
@@ -98,8 +100,8 @@ def endpoint_rotate(request, membership, endpoint_pk):
 @member_required
 @require_POST
 def endpoint_enable(request, membership, endpoint_pk):
-    _owner_only(membership)
     found = get_object_or_404(webhook_endpoints_of(membership.account_id), pk=endpoint_pk)
+    _owner_only(membership)
     enabled = request.POST.get("enabled") == "1"
     webhook_endpoint_enable(by=membership, endpoint_id=found.pk, enabled=enabled)
     if enabled:
@@ -112,8 +114,8 @@ def endpoint_enable(request, membership, endpoint_pk):
 @member_required
 @require_POST
 def endpoint_delete(request, membership, endpoint_pk):
-    _owner_only(membership)
     found = get_object_or_404(webhook_endpoints_of(membership.account_id), pk=endpoint_pk)
+    _owner_only(membership)
     webhook_endpoint_delete(by=membership, endpoint_id=found.pk)
     messages.success(request, _("%(url)s deleted, with its delivery log.") % {"url": found.url})
     return redirect("webhooks:endpoints")
@@ -122,10 +124,8 @@ def endpoint_delete(request, membership, endpoint_pk):
 @member_required
 @require_POST
 def delivery_redeliver(request, membership, delivery_pk):
-    _owner_only(membership)
-    delivery = get_object_or_404(
-        webhook_deliveries_of_account(membership.account_id).select_related("endpoint"), pk=delivery_pk
-    )
+    delivery = get_object_or_404(webhook_deliveries_of_account(membership.account_id), pk=delivery_pk)
+    _owner_only(membership)  # after the lookup: another account's delivery is 404 whatever the role
     try:
         webhook_redeliver(by=membership, delivery_id=delivery.pk)
     except WebhookRefused as refused:

@@ -1,6 +1,8 @@
 """The Webhooks page of account settings: Owners manage endpoints, every member reads them and their delivery log."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from outbox.models import OutboxAttempt, OutboxMessage
@@ -155,14 +157,10 @@ def test_the_delivery_log_shows_each_event_with_its_answer_and_a_redeliver_butto
     assert reverse("webhooks:delivery-redeliver", args=[delivery.pk]) in page
 
 
-def test_the_delivery_log_is_paginated_with_the_same_queries_for_a_few_or_many_deliveries(
-    owner_client, owner, django_assert_num_queries
-):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_the_delivery_log_is_paginated_with_the_same_queries_for_a_few_or_many_deliveries(owner_client, owner):
     small = _delivery_log(owner, 3)
     large = _delivery_log(owner, 60)
+    owner_client.get(reverse("webhooks:endpoint", args=[small.pk]))  # the session's first request records it
     with CaptureQueriesContext(connection) as few:
         owner_client.get(reverse("webhooks:endpoint", args=[small.pk]))
     with CaptureQueriesContext(connection) as many:

@@ -1,0 +1,118 @@
+"""Webhooks on a real Celery worker on Redis, to a local HTTPS server: retried, in order, once per event id,
+redelivered from the log; every request verifies with the endpoint's secret."""
+
+import time
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django_celery_results.models import TaskResult
+from standardwebhooks.webhooks import Webhook
+
+from outbox.models import OutboxMessage
+from outbox.tasks import outbox_deliver
+from tests.factories import MembershipFactory
+from tests.webhooks.factories import WebhookEndpointFactory
+from webhooks.models import WebhookDelivery, WebhookEventType
+from webhooks.services import webhook_emit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_until(condition, timeout: float = 30.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def owner(transactional_db):
+    return MembershipFactory()
+
+
+@pytest.fixture
+def endpoint(owner, https_endpoint):
+    return WebhookEndpointFactory(account=owner.account, url=https_endpoint.url("/hooks"))
+
+
+def _emit(owner, offer: int = 1, event_type=WebhookEventType.OFFER_STATUS_CHANGED, **data) -> str:
+    with transaction.atomic():  # handed to the worker when this commits
+        return webhook_emit(account=owner.account, event_type=event_type, offer=offer, data=data)
+
+
+def _states(*event_ids) -> set:
+    return set(OutboxMessage.objects.filter(webhook_delivery__event_id__in=event_ids).values_list("state", flat=True))
+
+
+def _verified_ids(https_endpoint, endpoint) -> list[str]:
+    """The webhook-id of every request received, each checked against the endpoint's secret."""
+    received = https_endpoint.received("POST", "/hooks")
+    for request in received:
+        Webhook(endpoint.secret).verify(request["body"], request["headers"])
+    return [r["headers"]["webhook-id"] for r in received]
+
+
+def test_a_500_answer_is_retried_with_backoff_and_then_delivered(celery_worker, https_endpoint, owner, endpoint):
+    https_endpoint.status = 500
+    event_id = _emit(owner, to="live")
+
+    wait_until(lambda: len(https_endpoint.requests) >= 1, what="the first attempt")
+    https_endpoint.status = 200
+    wait_until(lambda: _states(event_id) == {OutboxMessage.State.SENT}, what="the retry to be delivered")
+
+    assert _verified_ids(https_endpoint, endpoint) == [event_id, event_id]
+    statuses = list(
+        WebhookDelivery.objects.get(event_id=event_id).message.attempt_log.order_by("pk").values_list("status_code")
+    )
+    assert statuses == [(500,), (200,)]
+
+
+def test_events_about_one_offer_arrive_in_order_even_when_the_first_is_retried(
+    celery_worker, https_endpoint, owner, endpoint
+):
+    https_endpoint.status = 500
+    first, second, third = (_emit(owner, offer=9, n=n) for n in range(3))
+
+    wait_until(lambda: len(https_endpoint.requests) >= 1, what="the first attempt")
+    https_endpoint.status = 200
+    wait_until(lambda: _states(first, second, third) == {OutboxMessage.State.SENT}, what="all three")
+
+    assert _verified_ids(https_endpoint, endpoint) == [first, first, second, third]
+
+
+def test_a_duplicate_delivery_of_the_task_sends_the_event_once(celery_worker, https_endpoint, owner, endpoint):
+    event_id = _emit(owner)
+    message_id = WebhookDelivery.objects.get(event_id=event_id).message_id
+    duplicates = [outbox_deliver.delay(message_id=message_id) for _ in range(2)]  # as a redelivered task would
+
+    for result in duplicates:
+        result.get(timeout=30)
+    wait_until(
+        lambda: TaskResult.objects.filter(task_name="outbox.tasks.outbox_deliver", status="SUCCESS").count() == 3,
+        what="all three deliveries to finish",
+    )
+    assert _verified_ids(https_endpoint, endpoint) == [event_id]
+
+
+def test_redeliver_in_the_log_sends_a_failed_event_again_with_its_event_id(
+    celery_worker, https_endpoint, owner, endpoint, monkeypatch
+):
+    monkeypatch.setattr(outbox_deliver, "max_retries", 0)
+    https_endpoint.status = 500
+    event_id = _emit(owner, event_type=WebhookEventType.SUBMISSION_FAILED)
+    wait_until(lambda: _states(event_id) == {OutboxMessage.State.FAILED}, what="the event to be given up")
+
+    https_endpoint.status = 200
+    browser = Client()
+    browser.force_login(owner.user)
+    delivery = WebhookDelivery.objects.get(event_id=event_id)
+    response = browser.post(reverse("webhooks:delivery-redeliver", args=[delivery.pk]), follow=True)
+
+    assert "queued for delivery again" in response.content.decode()
+    wait_until(lambda: _states(event_id) == {OutboxMessage.State.SENT}, what="the redelivery")
+    assert _verified_ids(https_endpoint, endpoint) == [event_id, event_id]
