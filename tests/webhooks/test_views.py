@@ -171,6 +171,16 @@ def test_the_delivery_log_is_paginated_with_the_same_queries_for_a_few_or_many_d
     assert response.context["page_obj"].paginator.num_pages == 3
 
 
+def test_a_delivery_not_tried_yet_shows_no_answer(owner_client, owner):
+    endpoint = WebhookEndpointFactory(account=owner.account)
+    webhook_emit(account=owner.account, event_type=WebhookEventType.OFFER_LIVE, data={})
+
+    page = owner_client.get(reverse("webhooks:endpoint", args=[endpoint.pk])).content.decode()
+
+    assert "Pending" in page
+    assert "None" not in page
+
+
 def test_a_page_number_past_the_end_shows_the_last_page(owner_client, owner):
     endpoint = _delivery_log(owner, 2)
     response = owner_client.get(reverse("webhooks:endpoint", args=[endpoint.pk]), {"page": "999"})
