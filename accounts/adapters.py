@@ -8,6 +8,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.urls import reverse
@@ -62,6 +63,10 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         if not memberships_for(request.user).exists():
             return reverse("storefront:catalogue")
         return super().get_login_redirect_url(request)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth's own sensitive changes (MFA, email) follow the portal's REAUTHENTICATION_REQUIRED too."""
+        return settings.REAUTHENTICATION_REQUIRED and super().is_reauthentication_required(app=app, **kwargs)
 
     def is_safe_url(self, url: str) -> bool:
         """Every ``next`` allauth follows passes the portal's one check (a path on this site)."""

@@ -3,6 +3,10 @@
 Everything goes through the services a publisher and an operator use; loading again changes nothing.
 """
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+
 from accounts.enrollment import agreement_accept, legal_info_update
 from accounts.models import Membership, PublisherAccount, VerificationRequest
 from accounts.selectors import agreement_current
@@ -72,3 +76,19 @@ def demo_accounts_onboard(*, ready: Membership, pending: Membership, operator) -
         verification_claim(request_id=request.pk, operator=operator)
         verification_decide(request_id=request.pk, decision=VerificationRequest.Decision.APPROVE, by=operator)
     _enroll(pending, FABRIKAM_LEGAL)
+
+
+# The demo staff's authenticator app secrets (base32), printed by `make run` beside their passwords so a newcomer
+# can add them to an authenticator app and sign in to admin. Loaded only with DEBUG on (portal's demo_data).
+DEMO_TOTP_SECRETS = {
+    "reviewer@portal.example": "LW5JVL4YVBNMERW5EQA4HUFYIBVPWH4K",
+    "operator@portal.example": "HGPOG2A2R5LKCJXGKUG7FD5RPS37FEOI",
+}
+
+
+def demo_totp_ensure(user, secret: str) -> None:
+    """Give the demo user the authenticator app with this secret (and recovery codes), replacing any other one."""
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    TOTP.activate(user, secret)
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
+        RecoveryCodes.activate(user)

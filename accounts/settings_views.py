@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import member_required
+from accounts.decorators import member_required, reauthentication_required
 from accounts.enrollment import agreement_accept, legal_info_update
 from accounts.forms import AgreementAcceptForm, ApiTokenForm, LegalInfoForm
 from accounts.models import Membership
@@ -121,6 +121,7 @@ def history(request, membership):
 
 
 @member_required
+@reauthentication_required
 def api_tokens(request, membership):
     """The account's API tokens: every member sees them; Owners create (the secret shown once) and revoke them."""
     form = ApiTokenForm(request.POST or None)
@@ -154,6 +155,7 @@ def api_tokens(request, membership):
 
 @member_required
 @require_POST
+@reauthentication_required
 def api_token_revoke_view(request, membership, token_pk):
     _owner_only(membership)
     token = get_object_or_404(api_tokens_of(membership.account_id), pk=token_pk)

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from accounts.demo import DEMO_TOTP_SECRETS
 from offers.samples import listing, misc, plans
 from tests.browser.filling import fill_form
-from tests.support import browser_go_live, free_port
+from tests.support import browser_go_live, browser_staff_sign_in, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -161,10 +162,7 @@ def _review_in_admin(page, run: MadeRun, model: str) -> None:
 
 def _admin_sign_in(page, run: MadeRun) -> None:
     page.context.clear_cookies()
-    page.goto(f"{run.url}/admin/")
-    page.get_by_label("Username").fill(REVIEWER[0])
-    page.get_by_label("Password").fill(REVIEWER[1])
-    page.get_by_role("button", name="Log in").click()
+    browser_staff_sign_in(page, run.url, REVIEWER[0], REVIEWER[1], DEMO_TOTP_SECRETS[REVIEWER[0]])
     expect(page.get_by_role("link", name="Content review queue", exact=True)).to_be_visible()
 
 

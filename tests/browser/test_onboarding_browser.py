@@ -17,6 +17,7 @@ from accounts.verification import verification_submit
 from certification.operations import staff_groups_ensure
 from tests.certification.support import complete_offer
 from tests.factories import PASSWORD, MembershipFactory, PublisherAccountFactory, UserFactory, agreement_ensure
+from tests.support import browser_staff_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("policies")]
 
@@ -48,10 +49,7 @@ def operator_page(browser, browser_context_args, live_server, operator):
     context = browser.new_context(**browser_context_args)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill(operator.get_username())
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    browser_staff_sign_in(page, live_server.url, operator.email, PASSWORD)
     expect(page.get_by_role("link", name="Account verification queue", exact=True)).to_be_visible()
     yield page
     context.close()

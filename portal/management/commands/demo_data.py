@@ -1,13 +1,15 @@
 """Load the demo data of `make run`: a verified publisher account with a member of each role, a second account
-waiting for verification, a reviewer, an operator."""
+waiting for verification, a reviewer, an operator. With DEBUG on, the reviewer and the operator have an
+authenticator app whose secret is printed beside their passwords (staff need MFA before admin)."""
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.demo import demo_accounts_onboard
+from accounts.demo import DEMO_TOTP_SECRETS, demo_accounts_onboard, demo_totp_ensure
 from accounts.models import Membership, PublisherAccount
 from certification.catalogue import catalogue_seed
 from certification.demo import demo_pipeline_load
@@ -66,6 +68,9 @@ class Command(BaseCommand):
         fabrikam_owner, _created = Membership.objects.update_or_create(
             account=fabrikam, user=users["owner@contoso.example"], defaults={"role": Membership.Role.OWNER}
         )
+        totp_secrets = DEMO_TOTP_SECRETS if settings.DEBUG else {}  # never with DEBUG off
+        for email, secret in totp_secrets.items():
+            demo_totp_ensure(users[email], secret)
         users["reviewer@portal.example"].groups.add(Group.objects.get(name="Reviewers"))
         users["operator@portal.example"].groups.add(Group.objects.get(name="Operators"))
         # Contoso is verified with its legal info and the agreement; Fabrikam waits in the verification queue.
@@ -81,7 +86,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with:"))
         for email, password, _name, role in DEMO_USERS:
             who = role.label if role else ("operator (admin)" if email.startswith("operator@") else "reviewer (admin)")
-            self.stdout.write(f"  {who:<18} {email:<28} {password}")
+            totp = f"  authenticator app secret {totp_secrets[email]}" if email in totp_secrets else ""
+            self.stdout.write(f"  {who:<18} {email:<28} {password}{totp}")
 
     def _account(self, partner_id: str, **fields) -> PublisherAccount:
         account = PublisherAccount.objects.filter(partner_id=partner_id).order_by("pk").first()
