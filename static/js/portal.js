@@ -104,10 +104,11 @@ function announceChanges(quiet) {
   const changes = [];
   document.querySelectorAll("[data-announce]").forEach((el) => {
     const label = el.dataset.announce;
+    const key = el.id || el.dataset.testid || label; // two phases may have steps of the same name
     const text = el.textContent.trim();
-    if (announced.get(label) === text) return;
-    if (announced.has(label)) changes.push(`${label}: ${text}`);
-    announced.set(label, text);
+    if (announced.get(key) === text) return;
+    if (announced.has(key)) changes.push(`${label}: ${text}`);
+    announced.set(key, text);
   });
   const region = document.getElementById("live-region");
   if (!quiet && region && changes.length) region.textContent = changes.join(". ");

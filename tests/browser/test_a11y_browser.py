@@ -9,9 +9,12 @@ import re
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from certification.models import ReviewItem
+from certification.reviews import review_decide
 from offers.models import Offer, Plan
 from portal.management.commands.demo_data import DEMO_USERS
 from tests.browser.axe import AXE_JS, axe_report, axe_violations
@@ -270,3 +273,21 @@ def test_a_publisher_signs_in_fills_a_page_saves_and_publishes_with_the_keyboard
     _tab_to(page, "el.dataset.testid === 'publish'")
     page.keyboard.press("Space")
     expect(page.get_by_test_id("overview-status")).to_have_text("Publish in progress")
+
+
+def test_a_step_that_changes_while_the_overview_polls_is_announced_in_the_polite_live_region(
+    browser, live_server, demo
+):
+    context, page = _context(browser, live_server, "owner@contoso.example")
+    publishing = demo["contoso-security-workshop"]
+    page.goto(f"{live_server.url}/offers/{publishing.pk}/")
+    region = page.locator("#live-region")
+    expect(region).to_have_attribute("aria-live", "polite")
+    expect(region).to_be_empty()  # nothing is read out on load
+    item = ReviewItem.objects.get(submission__offer=publishing, state=ReviewItem.State.OPEN)
+    reviewer = get_user_model().objects.get(email="reviewer@portal.example")
+
+    review_decide(item_id=item.pk, decision="approve", by=reviewer)
+
+    expect(region).to_contain_text(re.compile(r"content review: Succeeded", re.IGNORECASE), timeout=15_000)
+    context.close()
