@@ -5,10 +5,10 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.security import next_url
 from accounts.services import AUTH_BACKEND
 from offers import constants as c
 from saas import selectors as saas_selectors
@@ -20,12 +20,7 @@ SALES_ROWS = 100
 
 
 def _next_url(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return next_url(request, default)  # the one check of every next (accounts.security)
 
 
 def sign_up(request):
