@@ -87,6 +87,8 @@ def _duration(seconds: float | None) -> str:
     """Return a duration as people read it: 45 min, 5.2 h, 3.1 d."""
     if seconds is None:
         return "—"
+    if seconds < 60:
+        return _("%(n)d s") % {"n": round(seconds)}
     if seconds < 3600:
         return _("%(n)d min") % {"n": round(seconds / 60)}
     if seconds < 86400 * 2:

@@ -152,7 +152,7 @@ def daily_figures_compute(first: date, last: date) -> dict[tuple[date, str, str]
         state__in=[Step.State.SUCCEEDED, Step.State.FAILED],
         review_item__isnull=True,
     ).exclude(phase=Phase.PUBLISHER_SIGNOFF)
-    for day, key, state, n in _by_day(checks, "finished_at", "key", "state"):
+    for day, key, state, n in _by_day(checks, "finished_at", "name", "state"):  # the step's name, as people read it
         figures[(day, "check_runs", key)] += n
         if state == Step.State.FAILED:
             figures[(day, "check_failures", key)] += n

@@ -115,7 +115,7 @@ def test_the_figures_match_the_seeded_history(operator_client, operator):
     rate = _table(response, "check-failure-rate").rows
     assert rate == [
         [
-            "content_check",
+            "Content check",
             seeded.check_runs,
             seeded.check_failures,
             f"{100 * seeded.check_failures / seeded.check_runs:.0f} %",
