@@ -7,6 +7,9 @@ places, always through their state machines: ``transition_receiver`` (connected 
 transition, so no transition can be missed.
 """
 
+from django.db.models import Subquery
+from django.utils.functional import SimpleLazyObject
+
 from certification.models import Step, Submission
 from certification.notifications import findings_for_report
 from certification.previews import preview_links
@@ -153,20 +156,26 @@ def transition_receiver(sender, instance, name, source, target, **kwargs) -> Non
             lambda: {"offer": offer_data(instance), "from": source, "to": target, "transition": name},
         )
     elif sender is Step:
-        submission = Submission.objects.select_related("offer").get(pk=instance.submission_id)
-        _emit(
-            submission.offer,
-            Event.SUBMISSION_STEP_CHANGED,
-            lambda: {
-                "offer": offer_data(submission.offer),
-                "submission": submission_data(submission),
-                "step": {
-                    "order": instance.order,
-                    "phase": instance.phase,
-                    "key": instance.key,
-                    "name": instance.name,
-                    "from": source,
-                    "to": target,
-                },
+        _step_changed(instance, source, target)
+
+
+def _step_changed(step: Step, source: str, target: str) -> None:
+    """Emit submission.step_changed; the submission is read only when an endpoint subscribes (steps change often)."""
+    submission = SimpleLazyObject(lambda: Submission.objects.select_related("offer").get(pk=step.submission_id))
+    webhook_emit(
+        account=Subquery(Submission.objects.filter(pk=step.submission_id).values("offer__account_id")[:1]),
+        event_type=Event.SUBMISSION_STEP_CHANGED,
+        offer=lambda: submission.offer_id,
+        data=lambda: {
+            "offer": offer_data(submission.offer),
+            "submission": submission_data(submission),
+            "step": {
+                "order": step.order,
+                "phase": step.phase,
+                "key": step.key,
+                "name": step.name,
+                "from": source,
+                "to": target,
             },
-        )
+        },
+    )

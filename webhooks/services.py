@@ -50,8 +50,9 @@ def webhook_emit(*, account, event_type: str, offer=None, data: dict | Callable[
     """Queue the event for every enabled endpoint of the account subscribed to its type; return its event id.
 
     Call inside the transaction of the change: the messages are handed to workers when it commits, and vanish
-    with it if it rolls back. ``data`` may be a function, called only when an endpoint subscribes. Returns None
-    when no endpoint subscribes (nothing is written, one query).
+    with it if it rolls back. ``data`` and ``offer`` may be functions, called only when an endpoint subscribes;
+    ``account`` may be a query expression of the account's id. Returns None when no endpoint subscribes (nothing
+    is written, one query).
     """
     account_id = getattr(account, "pk", account)
     endpoints = [
@@ -61,6 +62,8 @@ def webhook_emit(*, account, event_type: str, offer=None, data: dict | Callable[
         return None
     event_id = webhook_event_id()
     payload = {"type": event_type, "timestamp": timezone.now().isoformat(), "data": data() if callable(data) else data}
+    if callable(offer):
+        offer = offer()
     offer_id = getattr(offer, "pk", offer)
     for endpoint in endpoints:
         message = outbox_webhook(
