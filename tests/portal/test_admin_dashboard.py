@@ -207,3 +207,15 @@ def test_the_dashboard_query_count_is_the_same_with_100_and_10000_submissions(op
     history_seed(9_900, operator, tag="large")
     daily_figures_refresh(days=28)  # as the job would: the stored days now hold the larger history
     assert queries() == small
+
+
+def test_each_chart_draws_the_figures_of_its_table(operator_client, operator):
+    history_seed(100, operator)
+    response = operator_client.get("/admin/")
+    daily = _table(response, "decisions-daily")
+    assert daily.chart["labels"] == [row[0] for row in daily.rows]
+    for n, dataset in enumerate(daily.chart["datasets"], start=1):
+        assert dataset["label"] == daily.columns[n]
+        assert dataset["data"] == [row[n] for row in daily.rows]
+    offers = _table(response, "offers-by-status")
+    assert offers.chart["datasets"][0]["data"] == [row[1] for row in offers.rows]

@@ -12,7 +12,7 @@ from certification.models import Submission
 from certification.pipeline import pipeline_watchdog
 from offers.models import OfferEvent
 from portal import tasks
-from portal.figures import DAY_MARKER, WINDOW_DAYS, daily_figures_read, daily_figures_refresh
+from portal.figures import DAY_MARKER, WINDOW_DAYS, _percentiles, daily_figures_read, daily_figures_refresh
 from portal.models import DailyFigure
 from tests.factories import UserFactory
 from tests.portal.dashboard_history import history_seed
@@ -93,3 +93,8 @@ def test_the_watchdog_records_each_re_drive_and_the_figures_count_them(staff):
     assert all(event.internal for event in recorded)
     daily_figures_refresh(days=1)
     assert daily_figures_read().total("redriven_watchdog") == seeded.redriven + stalled
+
+
+def test_durations_are_summed_up_by_their_median_and_90th_percentile():
+    assert _percentiles([float(n) for n in range(1, 11)]) == (5.5, 9.0)
+    assert _percentiles([7.0]) == (7.0, 7.0)
