@@ -10,9 +10,14 @@ from django.urls import reverse
 from django_celery_results.models import TaskResult
 from standardwebhooks.webhooks import Webhook
 
+from certification.models import ReviewItem, Submission
+from certification.reviews import review_decide
+from certification.services import publish_go_live, submission_start
+from offers.models import Offer
 from outbox.models import OutboxMessage
 from outbox.tasks import outbox_deliver
-from tests.factories import MembershipFactory
+from tests.certification.support import complete_offer
+from tests.factories import MembershipFactory, UserFactory
 from tests.webhooks.factories import WebhookEndpointFactory
 from webhooks.models import WebhookDelivery, WebhookEventType
 from webhooks.services import webhook_emit
@@ -116,3 +121,34 @@ def test_redeliver_in_the_log_sends_a_failed_event_again_with_its_event_id(
     assert "queued for delivery again" in response.content.decode()
     wait_until(lambda: _states(event_id) == {OutboxMessage.State.SENT}, what="the redelivery")
     assert _verified_ids(https_endpoint, endpoint) == [event_id, event_id]
+
+
+@pytest.mark.usefixtures("policies")
+def test_an_offer_published_on_the_worker_reaches_the_endpoint_as_signed_events_in_order(
+    celery_worker, https_endpoint, owner, endpoint
+):
+    reviewer = UserFactory(is_staff=True)
+    offer = complete_offer(owner, "consulting", https_endpoint)
+    submission = submission_start(offer_id=offer.pk, by=owner.user)
+    item = wait_until(
+        lambda: ReviewItem.objects.filter(submission=submission, state=ReviewItem.State.OPEN).first(),
+        what="the content review",
+    )
+    review_decide(item_id=item.pk, decision="approve", by=reviewer)
+    wait_until(lambda: Offer.objects.get(pk=offer.pk).status == Offer.Status.PREVIEW, what="Preview")
+    wait_until(
+        lambda: Submission.objects.get(pk=submission.pk).state == Submission.State.WAITING_SIGNOFF, what="sign-off"
+    )
+    publish_go_live(offer_id=offer.pk, by=owner.user)
+    wait_until(lambda: Offer.objects.get(pk=offer.pk).status == Offer.Status.LIVE, what="Live")
+
+    emitted = list(WebhookDelivery.objects.filter(endpoint=endpoint).order_by("message_id"))
+    wait_until(lambda: _states(*[d.event_id for d in emitted]) == {OutboxMessage.State.SENT}, what="every event")
+    received = _verified_ids(https_endpoint, endpoint)
+    assert received == [d.event_id for d in emitted]  # in order, each once
+    types = [d.event_type for d in emitted]
+    assert types[0] == WebhookEventType.OFFER_STATUS_CHANGED
+    assert types[1] == WebhookEventType.SUBMISSION_STARTED
+    assert types[-1] == WebhookEventType.OFFER_LIVE
+    milestones = [t for t in types if t in ("review.decided", "submission.waiting_signoff")]
+    assert milestones == ["review.decided", "submission.waiting_signoff"]
