@@ -193,3 +193,9 @@ def test_the_rate_limit_counts_per_token(api, owner, settings):
         assert other.get(f"{BASE}/offers/").status_code == 200
     finally:
         cache.clear()
+
+
+def test_republish_is_only_for_an_offer_removed_from_the_marketplace(api, offer):
+    response = api.post(f"{BASE}/offers/{offer.pk}/republish/")
+    assert response.status_code == 409
+    assert "/publish/" in response.json()["detail"]

@@ -67,6 +67,23 @@ def test_an_offer_goes_from_creation_to_live_and_stops_selling_through_the_api_a
     assert api.get(f"{BASE}/offers/{offer_pk}/").json()["status"] == Offer.Status.NOT_AVAILABLE
 
 
+def test_a_removed_offer_is_compared_with_its_last_listing_and_republished(api, owner, reviewer, https_endpoint):
+    from certification.services import offer_stop_selling
+    from tests.certification.support import complete_offer, publish_to_live
+
+    offer = complete_offer(owner, "consulting", https_endpoint)
+    publish_to_live(offer, owner, reviewer)
+    offer_stop_selling(offer_id=offer.pk, by=owner.user)
+    stop_sell_complete_due()
+    page_put(api, offer.pk, "offer_listing", {"search_results_summary": "A new summary."}, method="patch")
+    compared = api.get(f"{BASE}/offers/{offer.pk}/compare/").json()
+    assert compared["against"] == "live"
+    assert [c["field"] for c in compared["changes"]] == ["search_results_summary"]
+    republished = api.post(f"{BASE}/offers/{offer.pk}/republish/")
+    assert republished.status_code == 202
+    assert api.get(f"{BASE}/offers/{offer.pk}/").json()["status"] == Offer.Status.PUBLISH_IN_PROGRESS
+
+
 def test_history_names_the_token_and_its_creator_as_the_actor(api, owner):
     offer_pk = api.post(f"{BASE}/offers/", {"offer_type": "consulting", "offer_id": "named", "alias": "Named"}).json()[
         "id"
@@ -86,3 +103,40 @@ def test_the_history_page_of_the_browser_shows_the_token_as_the_actor(api, owner
     client.force_login(owner.user)
     page = client.get(f"/offers/{offer_pk}/history/")
     assert b"API token GitHub Actions, created by" in page.content
+
+
+def test_a_rejection_is_read_as_a_structured_failure_report(api, owner, reviewer, https_endpoint):
+    from tests.certification.support import complete_offer
+
+    offer = complete_offer(owner, "consulting", https_endpoint)
+    number = api.post(f"{BASE}/offers/{offer.pk}/publish/").json()["number"]
+    _drive_and_read(api, offer.pk, number)
+    item = ReviewItem.objects.get(submission__offer=offer, state=ReviewItem.State.OPEN)
+    review_decide(
+        item_id=item.pk,
+        decision="reject",
+        by=reviewer,
+        citations=[("100.1.1", "Say what the service delivers.")],
+        internal_comment="Never shown to the publisher.",
+    )
+    report = api.get(f"{BASE}/offers/{offer.pk}/submissions/{number}/report/")
+    assert report.status_code == 200
+    finding = report.json()["findings"][0]
+    assert finding["policy"]["number"] == "100.1.1"
+    assert finding["policy"]["title"]
+    assert isinstance(finding["policy"]["version"], int)
+    assert finding["reviewer_notes"] == "Say what the service delivers."
+    assert {"page", "page_title", "field", "field_label", "message", "fix_url"} <= set(finding)
+    assert b"Never shown" not in report.content
+    assert api.get(f"{BASE}/offers/{offer.pk}/").json()["status"] == Offer.Status.ATTENTION_NEEDED
+
+
+def test_cancel_returns_a_publishing_offer_to_where_it_was(api, owner, https_endpoint):
+    from tests.certification.support import complete_offer
+
+    offer = complete_offer(owner, "consulting", https_endpoint)
+    api.post(f"{BASE}/offers/{offer.pk}/publish/")
+    response = api.post(f"{BASE}/offers/{offer.pk}/cancel/")
+    assert response.status_code == 200
+    assert response.json()["state"] == Submission.State.CANCELLED
+    assert api.get(f"{BASE}/offers/{offer.pk}/").json()["status"] == Offer.Status.DRAFT
