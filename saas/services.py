@@ -152,6 +152,8 @@ def subscription_change(
             raise ApiRefused(400, "BadArgument", _("This plan is not available to the subscription."), "planId")
         operation = _operation(subscription, Operation.Action.CHANGE_PLAN, plan_id=plan_id, by_customer=by_customer)
     else:
+        if subscription.quantity is None:
+            raise ApiRefused(400, "BadArgument", _("This plan is not sold per user."), "quantity")
         if quantity < 1 or quantity > c.QUANTITY_MAX:
             raise ApiRefused(400, "BadArgument", _("The quantity must be a whole number from 1."), "quantity")
         operation = _operation(
@@ -255,3 +257,15 @@ def operations_settle_due() -> int:
             operation.save()
             settled += 1
     return settled
+
+
+def subscriptions_renew_due() -> int:
+    """Renew the subscribed, auto-renewing subscriptions whose term has ended; the publisher is told of each."""
+    due = Subscription.objects.filter(
+        status=Subscription.Status.SUBSCRIBED, auto_renew=True, term_end__lte=timezone.now()
+    ).values_list("pk", flat=True)
+    renewed = 0
+    for pk in due:
+        subscription_notify(subscription=Subscription(pk=pk), action=Operation.Action.RENEW)
+        renewed += 1
+    return renewed

@@ -1,11 +1,12 @@
-"""Celery tasks of SaaS subscriptions: settle the operations publishers never answered (celery beat)."""
+"""Celery tasks of SaaS subscriptions (celery beat): settle unanswered operations, renew ended terms."""
 
 from celery import shared_task
 
 
 @shared_task(acks_late=True)
-def operations_settle() -> int:
-    """Apply the changes whose operations waited past the answer time limit (safe to run twice)."""
-    from saas.services import operations_settle_due
+def operations_settle() -> dict:
+    """Apply the changes whose operations waited past the answer time limit, and renew the subscriptions whose
+    term ended (safe to run twice: each acts on what is still due)."""
+    from saas.services import operations_settle_due, subscriptions_renew_due
 
-    return operations_settle_due()
+    return {"settled": operations_settle_due(), "renewed": subscriptions_renew_due()}

@@ -333,3 +333,12 @@ def test_a_quantity_that_is_not_a_positive_number_is_invalid(client, offer, acti
     body = json.dumps(_event(active, quantity=quantity)).replace("Infinity", '"Infinity"')
     answer = call(client, "post", f"/api/usageEvent{V}", token_for(client, offer), body)
     assert (answer.status_code, answer.json()["code"]) == (400, "InvalidQuantity")
+
+
+def test_the_users_of_a_flat_rate_subscription_cannot_change(client, offer, customer):
+    flat = subscription_activate(
+        subscription=subscription_for(offer, customer, quantity=None), plan_id="standard", quantity=None
+    )
+    answer = call(client, "patch", f"/api/saas/subscriptions/{flat.pk}{V}", token_for(client, offer), {"quantity": 3})
+    assert (answer.status_code, answer.json()["error"]["target"]) == (400, "quantity")
+    assert not Operation.objects.exists()

@@ -12,7 +12,7 @@ from django_fsm import TransitionNotAllowed
 from outbox.models import OutboxMessage
 from saas.keys import jwks
 from saas.models import Operation, Subscription
-from saas.services import ApiRefused, subscription_activate, subscription_notify
+from saas.services import ApiRefused, subscription_activate, subscription_notify, subscriptions_renew_due
 from saas.webhooks import webhook_sign
 from tests.saas.support import saas_offer, subscription_for
 from tests.storefront.factories import APP_ID
@@ -69,3 +69,10 @@ def test_operators_suspend_from_admin(admin_client, active):
     )
     assert response.status_code == 302
     assert Subscription.objects.get(pk=active.pk).is_suspended
+
+
+def test_a_subscription_whose_term_ended_renews_once(active):
+    Subscription.objects.filter(pk=active.pk).update(term_end=active.term_start)
+    assert subscriptions_renew_due() == 1
+    assert subscriptions_renew_due() == 0
+    assert OutboxMessage.objects.get().payload["action"] == "Renew"
