@@ -98,7 +98,8 @@ def scenario_kill(ctx, count: int = 20, kills: int = 20) -> dict:
     for offer in prepared:  # all at once: the kills fall among them
         driver.submit(offer)
     started = time.monotonic()
-    moments = random_moments(kills, ctx.get("kill_window", 150.0))
+    # the kills fall while the submissions run (about 100 s for 20 on two workers of two processes each)
+    moments = random_moments(kills, float(os.environ.get("CHAOS_KILL_WINDOW", "75")))
     killed = {"n": 0}
 
     def kill_when_due(d) -> None:
@@ -110,6 +111,7 @@ def scenario_kill(ctx, count: int = 20, kills: int = 20) -> dict:
 
     done = driver.run_until_done(900, during=kill_when_due)
     results = driver.results()
+    unsent = _outbox_drained(120)
     received = ctx["smtp"].received[smtp_before:]
     ids = [message_id for message_id, _subject in received]
     from chaos.harness import leads_duplicated
@@ -119,10 +121,28 @@ def scenario_kill(ctx, count: int = 20, kills: int = 20) -> dict:
         "all_ended": done,
         "workers_killed": killed["n"],
         "emails": len(ids),
+        "outbox_unsent": unsent,
         "emails_duplicated": len(ids) - len(set(ids)),
         "leads_duplicated": leads_duplicated(endpoint.requests[leads_before:]),
         "seconds": round(time.monotonic() - started),
     }
+
+
+def _outbox_drained(timeout: float) -> int:
+    """Wait until the outbox has nothing left to send (the last emails follow the last steps); return what is left."""
+    from django.db import close_old_connections
+
+    from outbox.models import OutboxMessage
+
+    deadline = time.monotonic() + timeout
+    while True:
+        close_old_connections()
+        left = OutboxMessage.objects.filter(
+            state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.SENDING]
+        ).count()
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(1)
 
 
 def scenario_broker(ctx, count: int = 10, outage: float = 30.0) -> dict:
@@ -224,6 +244,11 @@ def main(argv: list[str]) -> int:
     from chaos.harness import Processes, RedisServer, SmtpCounter
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # pages rendered by the Publish clicks find static files by their plain names (no collectstatic manifest)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     call_command("migrate", verbosity=0)
     from certification.catalogue import catalogue_seed
     from certification.models import Policy, PolicySection
@@ -245,12 +270,22 @@ def main(argv: list[str]) -> int:
                 "redis": redis,
                 "endpoint": endpoint,
                 "smtp": smtp,
-                "reviewer": UserFactory(is_staff=True),
-                "member": lambda: MembershipFactory(role="owner"),
+                "reviewer": UserFactory(is_staff=True, email=f"reviewer-{uuid.uuid4().hex[:12]}@chaos.example"),
+                # users of their own in every run (the factory reuses a user by name, and the database is kept)
+                "member": lambda: MembershipFactory(
+                    role="owner", user__email=f"owner-{uuid.uuid4().hex[:12]}@chaos.example"
+                ),
             }
             for name in chosen:
                 print(f"chaos: {name} …", flush=True)
-                figures[name] = SCENARIOS[name](ctx)
+                try:
+                    figures[name] = SCENARIOS[name](ctx)
+                except Exception as error:  # report it, and go on with the next scenario
+                    import traceback
+
+                    traceback.print_exc()
+                    figures[name] = {"error": repr(error), "all_ended": False}
+                    continue
                 print(f"chaos: {name}: {figures[name]}", flush=True)
     finally:
         processes.stop()
@@ -262,12 +297,17 @@ def main(argv: list[str]) -> int:
 
 
 def _report(figures: dict) -> None:
+    for name, f in figures.items():
+        if "error" in f:
+            print(f"{name}: did not finish: {f['error']}")
+    figures = {name: f for name, f in figures.items() if "error" not in f}
     if "kill" in figures:
         f = figures["kill"]
         print(
             f"worker SIGKILL x{f['workers_killed']} during {f['submissions']} submissions -> "
             f"{f['completed']}/{f['submissions']} done, {f['stuck']} stuck, {f['emails_duplicated']} duplicate emails "
-            f"(of {f['emails']}), {f['leads_duplicated']} duplicate leads; longest still {f['longest_still_s']} s"
+            f"(of {f['emails']}; {f['outbox_unsent']} unsent), {f['leads_duplicated']} duplicate leads; "
+            f"longest still {f['longest_still_s']} s"
         )
     if "broker" in figures:
         f = figures["broker"]
