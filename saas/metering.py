@@ -98,9 +98,10 @@ def _record(raw, subscriptions: dict, dimensions: dict) -> UsageResult:
         amount = None if isinstance(quantity, bool) else Decimal(str(quantity))
     except InvalidOperation:
         amount = None
+    if amount is not None and amount.is_finite() and 0 < amount <= c.QUANTITY_MAX:
+        amount = amount.quantize(Decimal("0.000001"))
     if amount is None or not amount.is_finite() or amount <= 0 or amount > c.QUANTITY_MAX:
         return _echo(raw, UsageStatus.INVALID_QUANTITY, _("The quantity must be a number above 0."), "quantity")
-    amount = amount.quantize(Decimal("0.000001"))
     start = _moment(raw.get("effectiveStartTime"))
     if start is None:
         return _echo(raw, UsageStatus.BAD_ARGUMENT, _("The effectiveStartTime is required."), "effectiveStartTime")

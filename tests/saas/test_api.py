@@ -328,7 +328,7 @@ def test_a_bad_usage_body_is_400(client, offer, body):
     assert call(client, "post", f"/api/usageEvent{V}", token_for(client, offer), body).status_code == 400
 
 
-@pytest.mark.parametrize("quantity", [-1, "lots", None, True, float("inf")])
+@pytest.mark.parametrize("quantity", [-1, "lots", None, True, float("inf"), 1e-9, 1e12])
 def test_a_quantity_that_is_not_a_positive_number_is_invalid(client, offer, active, quantity):
     body = json.dumps(_event(active, quantity=quantity)).replace("Infinity", '"Infinity"')
     answer = call(client, "post", f"/api/usageEvent{V}", token_for(client, offer), body)
