@@ -101,6 +101,9 @@ def _publisher_sweep(browser, live_server, demo) -> "Sweep":
         "/account/settings/verification/",
         "/account/settings/history/",
         "/account/members/",
+        "/account/settings/api-tokens/",
+        "/account/settings/webhooks/",
+        "/account/security/",
         "/marketplace/sales/",
     ):
         sweep.visit(path)
