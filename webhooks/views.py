@@ -113,6 +113,7 @@ def endpoint_enable(request, membership, endpoint_pk):
 
 @member_required
 @require_POST
+@reauthentication_required
 def endpoint_delete(request, membership, endpoint_pk):
     found = get_object_or_404(webhook_endpoints_of(membership.account_id), pk=endpoint_pk)
     _owner_only(membership)

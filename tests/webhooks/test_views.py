@@ -267,3 +267,23 @@ def test_the_list_shows_only_the_members_own_account(client, owner, stranger):
 
 def test_the_settings_navigation_links_to_webhooks(owner_client):
     assert ENDPOINTS in owner_client.get(reverse("accounts:settings-legal")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "needs_endpoint"),
+    [("webhooks:endpoints", False), ("webhooks:endpoint-rotate", True), ("webhooks:endpoint-delete", True)],
+)
+def test_adding_rotating_or_deleting_asks_for_the_password_again(owner_client, owner, settings, name, needs_endpoint):
+    settings.REAUTHENTICATION_REQUIRED = True
+    endpoint = WebhookEndpointFactory(account=owner.account)
+    before = (endpoint.secret, WebhookEndpoint.objects.count())
+
+    args = [endpoint.pk] if needs_endpoint else []
+    response = owner_client.post(
+        reverse(name, args=args), {"url": "https://hooks.contoso.example/x", "event_types": ["offer.live"]}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    endpoint.refresh_from_db()
+    assert (endpoint.secret, WebhookEndpoint.objects.count()) == before
