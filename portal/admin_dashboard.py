@@ -63,6 +63,7 @@ class Panel:
     title: str
     audience: str  # REVIEWER: reviewers and operators; OPERATOR: operators only
     tables: list[Table]
+    note: str = ""
 
 
 def staff_role(user) -> str | None:
@@ -408,14 +409,19 @@ def dashboard_panels(user, *, now=None) -> list[Panel]:
     now = now or timezone.now()
     figures = daily_figures_read(today=timezone.localdate(now))
     operator = role == OPERATOR
+    as_of = (
+        _("Daily figures as of %(time)s.") % {"time": timezone.localtime(figures.computed_at).strftime("%H:%M")}
+        if figures.computed_at
+        else ""
+    )
     panels = [
         Panel("queues", _("Review queues"), REVIEWER, queue_tables(now, with_verification=operator)),
-        Panel("throughput", _("Throughput"), REVIEWER, throughput_tables(figures, with_verification=operator)),
+        Panel("throughput", _("Throughput"), REVIEWER, throughput_tables(figures, with_verification=operator), as_of),
     ]
     if operator:
         panels += [
             Panel("offers", _("Offers and submissions"), OPERATOR, offer_tables() + pipeline_tables()),
-            Panel("activity", _("Daily activity"), OPERATOR, activity_tables(figures)),
+            Panel("activity", _("Daily activity"), OPERATOR, activity_tables(figures), as_of),
             Panel("times", _("Time per phase"), OPERATOR, time_tables(figures)),
             Panel("checks", _("Automated checks"), OPERATOR, check_tables(figures)),
             Panel("our-side", _("Our side"), OPERATOR, our_side_tables(figures)),

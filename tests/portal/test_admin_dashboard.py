@@ -7,11 +7,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from certification.operations import staff_groups_ensure
 from offers.models import Offer
 from portal.admin_dashboard import csv_safe
 from portal.figures import daily_figures_refresh
+from portal.models import DailyFigure
 from tests.factories import UserFactory
 from tests.portal.dashboard_history import OUTBOX_FAILED, OUTBOX_PENDING, history_seed
 
@@ -219,3 +221,11 @@ def test_each_chart_draws_the_figures_of_its_table(operator_client, operator):
         assert dataset["data"] == [row[n] for row in daily.rows]
     offers = _table(response, "offers-by-status")
     assert offers.chart["datasets"][0]["data"] == [row[1] for row in offers.rows]
+
+
+def test_the_daily_panels_say_when_their_figures_were_computed(operator_client):
+    daily_figures_refresh(days=1)
+    computed = timezone.localtime(DailyFigure.objects.get(day=timezone.localdate(), metric="day").computed_at)
+    panels = {p.slug: p for p in operator_client.get("/admin/").context["dashboard_panels"]}
+    assert panels["throughput"].note == f"Daily figures as of {computed:%H:%M}."
+    assert panels["activity"].note == panels["throughput"].note
