@@ -211,7 +211,7 @@ def test_a_form_with_errors_announces_them_and_links_each_to_its_field(page, liv
     summary = page.get_by_role("alert")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("There are 4 problems")
-    summary.get_by_role("link", name="Work email").click()
+    summary.get_by_role("link", name="Work email: This field is required.").click()
     expect(page.get_by_label("Work email")).to_be_focused()
     expect(page.get_by_label("Work email")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Work email")).to_have_accessible_description(re.compile("This field is required"))

@@ -119,7 +119,9 @@ def test_the_editor_works_from_the_keyboard_and_shows_the_limit_error_on_the_fie
     expect(counter).to_have_class(re.compile("text-danger"))
     page.get_by_role("button", name="Save draft").click()
 
-    expect(page.get_by_text("Keep the description to 2000 characters including HTML")).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_contain_text(
+        "Keep the description to 2000 characters including HTML"
+    )
     expect(editor).to_have_attribute("aria-invalid", "true")
     described_by = editor.get_attribute("aria-describedby").split()
     assert {"id_description_helptext", "id_description_error", "id_description_counter"} <= set(described_by)
