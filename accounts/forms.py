@@ -4,6 +4,11 @@ the operators' verification decision."""
 import datetime
 
 from allauth.account.forms import LoginForm, SignupForm
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import validate_totp_code
+from allauth.mfa.utils import decrypt
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -48,6 +53,37 @@ class SignInForm(LoginForm):
         except forms.ValidationError:
             _mark_both_invalid(self, ("login", "password"))
             raise
+
+
+class MfaCodeMessagesMixin:
+    """Tell a reused authenticator code and a used recovery code apart from a wrong one."""
+
+    def clean_code(self):
+        try:
+            return super().clean_code()
+        except forms.ValidationError:
+            raise forms.ValidationError(self._why_refused(self.cleaned_data.get("code", "")), code="code") from None
+
+    def _why_refused(self, code: str) -> str:
+        code = "".join(code.split())
+        for authenticator in Authenticator.objects.filter(user=self.user):
+            if authenticator.type == Authenticator.Type.TOTP and validate_totp_code(
+                decrypt(authenticator.data["secret"]), code
+            ):
+                return _("This code was already used. Wait for your authenticator app to show the next one.")
+            if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+                codes = RecoveryCodes(authenticator)
+                if code in codes.generate_codes() and code not in codes.get_unused_codes():
+                    return _("This recovery code was already used: each one works once. Use another.")
+        return _("Incorrect code. Enter the code your authenticator app shows now, or an unused recovery code.")
+
+
+class MfaAuthenticateForm(MfaCodeMessagesMixin, AuthenticateForm):
+    """The second step of signing in."""
+
+
+class MfaReauthenticateForm(MfaCodeMessagesMixin, ReauthenticateForm):
+    """Confirming a sensitive change with an MFA code."""
 
 
 class NewPasswordMixin:

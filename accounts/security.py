@@ -9,8 +9,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import base36_to_int, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from accounts.history import account_event_record
@@ -43,6 +44,18 @@ def is_safe_next(request, target: str) -> bool:
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
     )
+
+
+def password_reset_key_expired(token: str) -> bool:
+    """Whether a password reset token (``<timestamp>-<hash>``, as Django makes it) is older than
+    PASSWORD_RESET_TIMEOUT; False for one that is not a token at all."""
+    timestamp, _sep, _hash = token.partition("-")
+    try:
+        issued = base36_to_int(timestamp)
+    except ValueError:
+        return False
+    clock = PasswordResetTokenGenerator()  # Django's token clock, the one that judged the link
+    return clock._num_seconds(clock._now()) - issued > settings.PASSWORD_RESET_TIMEOUT
 
 
 # -- who must use multi-factor authentication ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.usersessions.models import UserSession
 from django.contrib.auth import get_user_model
@@ -134,6 +135,7 @@ def test_a_password_reset_link_works_once(client, owner):
 
     again = client.get(link, follow=True)
     assert again.context.get("token_fail")
+    assert b"This link was already used" in again.content
 
 
 def test_a_password_reset_link_expires(client, owner, settings):
@@ -144,6 +146,7 @@ def test_a_password_reset_link_expires(client, owner, settings):
         page = client.get(link, follow=True)
 
     assert page.context["token_fail"]
+    assert b"This link has expired" in page.content
     owner.user.refresh_from_db()
     assert owner.user.check_password(PASSWORD)
 
@@ -304,6 +307,35 @@ def test_signing_in_with_mfa_asks_for_the_code_then_signs_in(client, owner):
     done = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert done.status_code == 302
     assert client.session["_auth_user_id"] == str(owner.user.pk)
+
+
+def _at_second_step(client, user):
+    response = _sign_in(client, user.email)
+    assert response["Location"] == reverse("mfa_authenticate")
+
+
+def _code_error(client, code: str) -> str:
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 200
+    return " ".join(response.context["form"].errors["code"])
+
+
+def test_a_wrong_code_a_reused_code_and_a_used_recovery_code_each_get_their_own_message(client, owner):
+    secret = _totp(owner.user)
+    recovery = RecoveryCodes.activate(owner.user)
+    used_recovery = recovery.get_unused_codes()[0]
+    code = totp_code(secret)
+
+    for used in (code, used_recovery):  # elsewhere, a sign-in with each
+        other = type(client)()
+        _at_second_step(other, owner.user)
+        assert other.post(reverse("mfa_authenticate"), {"code": used}).status_code == 302
+
+    _at_second_step(client, owner.user)
+    assert "Incorrect code" in _code_error(client, "000000")
+    assert "already used. Wait for your authenticator app" in _code_error(client, code)
+    assert "recovery code was already used" in _code_error(client, used_recovery)
+    assert "_auth_user_id" not in client.session
 
 
 def test_an_owner_requires_mfa_and_a_member_without_it_is_sent_to_set_it_up(client, owner, developer):
