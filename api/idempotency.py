@@ -12,6 +12,7 @@ from functools import wraps
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api.models import IdempotentRequest
@@ -91,7 +92,7 @@ def idempotent(handler):
                 if response.status_code >= 500:
                     raise _ServerError(response)
                 record.response_status = response.status_code
-                record.response_body = response.data
+                record.response_body = json.loads(JSONRenderer().render(response.data)) if response.data else None
                 record.save(update_fields=["response_status", "response_body"])
         except IntegrityError:
             record = IdempotentRequest.objects.filter(token=request.auth, key=key).first()

@@ -483,6 +483,7 @@ class ValidateView(ApiView):
         request=None,
         responses={200: s.ValidateSerializer},
     )
+    @idempotent
     def post(self, request, offer_pk):
         run = offer_dry_run(self.offer(offer_pk))
         checks = [

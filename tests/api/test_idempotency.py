@@ -90,3 +90,18 @@ def _same_token(api):
     client.default_format = "json"
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {api.raw_token}")
     return client
+
+
+@pytest.mark.django_db
+def test_a_replayed_plan_is_the_first_answer_with_its_dates(api, owner, https_endpoint):
+    from offers.services import offer_create
+    from tests.api.support import page_put, sample, sample_plan
+
+    offer = offer_create(membership=owner, offer_type_key="saas", offer_id="plans-once", alias="Plans once")
+    page_put(api, offer.pk, "offer_setup", *sample("saas", "offer_setup", https_endpoint))
+    data, _files = sample_plan("saas")
+    first = api.post(f"{BASE}/offers/{offer.pk}/plans/", data, HTTP_IDEMPOTENCY_KEY=KEY)
+    again = api.post(f"{BASE}/offers/{offer.pk}/plans/", data, HTTP_IDEMPOTENCY_KEY=KEY)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert offer.plans.count() == 1
