@@ -24,6 +24,7 @@ from api.idempotency import idempotent
 from api.permissions import CanPublish, HasToken
 from api.problems import ApiProblem, FieldErrors, problem_handler
 from api.schema import ApiSchema
+from api.services import page_saved_record, plan_saved_record
 from api.throttles import TokenRateThrottle, TokenWriteRateThrottle
 from api.validation import offer_dry_run
 from certification import selectors as pipeline
@@ -301,6 +302,7 @@ class PageView(ApiView):
         if not form.is_valid():
             raise FieldErrors(form.errors)
         page_save(offer=state.offer, key=key, form=form, by=request.user)
+        page_saved_record(state.offer, title=str(spec.title), by=request.user)
         return Response(_page_data(OfferState(state.offer), spec))
 
     @extend_schema(
@@ -400,6 +402,7 @@ class PlanView(ApiView):
         if not form.is_valid():
             raise FieldErrors(form.errors)
         plan_save(plan=plan, form=form, by=request.user)
+        plan_saved_record(state.offer, plan_id=plan.plan_id, by=request.user)
         state = OfferState(state.offer)
         return Response(_plan_data(state, next(p for p in state.plans if p.pk == plan.pk)))
 

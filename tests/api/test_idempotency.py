@@ -105,3 +105,20 @@ def test_a_replayed_plan_is_the_first_answer_with_its_dates(api, owner, https_en
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert offer.plans.count() == 1
+
+
+@pytest.mark.django_db
+def test_keys_older_than_a_day_are_forgotten(api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.models import IdempotentRequest
+    from api.services import idempotent_requests_prune
+
+    api.post(
+        f"{BASE}/offers/", {"offer_type": "consulting", "offer_id": "old", "alias": "Old"}, HTTP_IDEMPOTENCY_KEY=KEY
+    )
+    assert idempotent_requests_prune() == 0
+    assert idempotent_requests_prune(now=timezone.now() + timedelta(days=1, minutes=1)) == 1
+    assert not IdempotentRequest.objects.exists()

@@ -140,3 +140,13 @@ def test_cancel_returns_a_publishing_offer_to_where_it_was(api, owner, https_end
     assert response.status_code == 200
     assert response.json()["state"] == Submission.State.CANCELLED
     assert api.get(f"{BASE}/offers/{offer.pk}/").json()["status"] == Offer.Status.DRAFT
+
+
+def test_a_page_saved_through_the_api_is_in_the_history_with_the_token(api, owner, https_endpoint):
+    offer_pk = api.post(f"{BASE}/offers/", {"offer_type": "consulting", "offer_id": "saved", "alias": "Saved"}).json()[
+        "id"
+    ]
+    page_put(api, offer_pk, "offer_setup", *sample("consulting", "offer_setup", https_endpoint))
+    event = OfferEvent.objects.get(offer_id=offer_pk, kind="page_saved")
+    assert event.message == "Offer setup saved through the API"
+    assert event.data["api_token"].startswith("API token GitHub Actions, created by")
