@@ -4,8 +4,9 @@
 ``daily_figures_refresh`` recomputes a range of days and replaces their rows (idempotent: run it twice, get the
 same rows). Beat runs it every few minutes for the last ``DASHBOARD_RECOMPUTE_DAYS`` days, today included, so late
 arrivals around midnight are counted too. ``daily_figures_read`` returns the last 28 days; a day the job never
-computed (a fresh database, beat stopped for a while) is computed then and there, in the same fixed number of
-queries whatever the number of missing days, so the dashboard is right before the job ever ran.
+computed (a fresh database, beat stopped for a while), or today when its figures are over ten minutes old, is
+computed then and there, in the same fixed number of queries whatever the number of missing days, so the
+dashboard is right before the job ever ran.
 
 Each query is grouped by day (and key) over the range, never one query per day, so the number of queries does not
 grow with the days or the data. Durations (time per phase, Publish to Live) are the median and 90th percentile of a
@@ -32,6 +33,9 @@ DAY_MARKER = "day"  # one row per computed day, so a quiet day is told apart fro
 VERIFICATION = "verification"  # the account verification queue, next to the reviewer queues' levels
 GIVEN_UP_CODE = "system.step_failed"  # certification.pipeline.step_give_up's finding
 AUTOMATIC = "(automatic)"  # decisions taken by a rule, with no reviewer
+# Today's figures older than this are computed again on read: twice beat's interval, so a running beat keeps them
+# and a stopped one leaves them at most this old (never a whole day behind).
+TODAY_STALE_AFTER = timedelta(minutes=10)
 
 
 @dataclass
@@ -218,7 +222,10 @@ def daily_figures_read(*, today: date | None = None) -> DailyFigures:
             "day", "metric", "key", "value", "computed_at"
         )
     )
-    computed = {day for day, metric, _key, _value, _at in rows if metric == DAY_MARKER}
+    stale_before = timezone.now() - TODAY_STALE_AFTER
+    computed = {
+        day for day, metric, _key, _value, at in rows if metric == DAY_MARKER and (day != today or at >= stale_before)
+    }
     missing = [day for day in (first + timedelta(days=n) for n in range(WINDOW_DAYS)) if day not in computed]
     if missing:
         with transaction.atomic():

@@ -12,7 +12,14 @@ from certification.models import Submission
 from certification.pipeline import pipeline_watchdog
 from offers.models import OfferEvent
 from portal import tasks
-from portal.figures import DAY_MARKER, WINDOW_DAYS, _percentiles, daily_figures_read, daily_figures_refresh
+from portal.figures import (
+    DAY_MARKER,
+    TODAY_STALE_AFTER,
+    WINDOW_DAYS,
+    _percentiles,
+    daily_figures_read,
+    daily_figures_refresh,
+)
 from portal.models import DailyFigure
 from tests.factories import UserFactory
 from tests.portal.dashboard_history import history_seed
@@ -98,3 +105,14 @@ def test_the_watchdog_records_each_re_drive_and_the_figures_count_them(staff):
 def test_durations_are_summed_up_by_their_median_and_90th_percentile():
     assert _percentiles([float(n) for n in range(1, 11)]) == (5.5, 9.0)
     assert _percentiles([7.0]) == (7.0, 7.0)
+
+
+def test_todays_figures_are_computed_again_when_the_job_has_not_kept_them(staff):
+    daily_figures_refresh(days=1)
+    DailyFigure.objects.filter(day=timezone.localdate()).update(
+        computed_at=timezone.now() - TODAY_STALE_AFTER - timedelta(minutes=1)
+    )
+    history_seed(30, staff)
+    findings_now = daily_figures_read().total("given_up")  # the seed's findings are dated now
+    assert findings_now == DailyFigure.objects.get(day=timezone.localdate(), metric="given_up").value
+    assert findings_now > 0
