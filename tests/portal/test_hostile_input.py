@@ -12,11 +12,13 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
+from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from certification.operations import staff_groups_ensure
 from offers.models import OfferFile
+from portal.middleware import HostileInputMiddleware
 from safeinput.json_body import JsonBodyRefused, json_depth, json_loads_limited
 from tests.certification.test_technical_checks import complete_offer
 from tests.factories import InvitationFactory, UserFactory
@@ -62,6 +64,19 @@ def test_a_nul_in_a_form_field_answers_400_and_saves_nothing(owner_client, owner
 def test_a_nul_in_a_multipart_form_field_answers_400(owner_client):
     response = owner_client.post(reverse("offers:new"), {"alias": "a\x00b"}, format="multipart")
     assert response.status_code == 400
+
+
+def test_a_multipart_form_checked_by_the_middleware_can_still_be_read_as_a_body(rf):
+    request = rf.post("/api/oauth2/token", {"grant_type": "client_credentials", "scope": "x"})
+    seen = {}
+
+    def view(request):
+        seen["body"], seen["grant"] = request.body, request.POST["grant_type"]
+        return HttpResponse("ok")
+
+    assert HostileInputMiddleware(view)(request).status_code == 200
+    assert b"client_credentials" in seen["body"]
+    assert seen["grant"] == "client_credentials"
 
 
 def test_a_nul_in_the_session_cookie_answers_400_instead_of_querying_it(client):
@@ -168,6 +183,7 @@ ODD_VALUES = [
 ]
 QUERY_NAMES = ["q", "page", "status", "type", "category", "storefront", "sort", "against", "key", "next", "o", "p"]
 ROLES = ["anonymous", "owner", "reviewer", "operator", "customer"]
+STAFF_ROLES = ("reviewer", "operator")
 # POSTs that end the session or the membership run after every other.
 LAST = re.compile(r"sign-out|leave|logout")
 
@@ -298,22 +314,37 @@ def test_no_url_answers_500_to_hostile_input(client, owner, world, role):
     client.raise_request_exception = False
     routes = _routes()
     paths = sorted({path for route in routes if (path := world.path(route))}, key=lambda p: bool(LAST.search(p)))
+    assert len(paths) > 150  # every pattern was filled in, admin's included
+    if role not in STAFF_ROLES:  # the admin answers them with its sign-in page: the anonymous sweep covers that
+        paths = [path for path in paths if not path.startswith("/admin/") or role == "anonymous"]
     failures, forms_posted = [], 0
     nul_query = urlencode(dict.fromkeys(QUERY_NAMES, "a\x00b"))
     odd_query = urlencode({name: ODD_VALUES[i % len(ODD_VALUES)] for i, name in enumerate(QUERY_NAMES)})
     forms = []
     for path in paths:
-        failures += _failures(client, "get", f"{path}?{nul_query}", expect_400=True)
+        if role == "anonymous":  # refused before the session is read: the same for every user, sent once
+            failures += _failures(client, "get", f"{path}?{nul_query}", expect_400=True)
+            failures += _failures(
+                client, "post", path, data=DEEP_JSON, content_type="application/json", expect_400=True
+            )
         failures += _failures(client, "get", f"{path}?{odd_query}")
         response = client.get(path)
+        page_forms = []
         if response.status_code == 500:
             failures.append(f"GET {path} -> {response.status_code}")
         elif response.status_code == 200 and "html" in response.get("Content-Type", ""):
             parser = _Forms()
             parser.feed(response.content.decode(errors="replace"))
-            forms += [(path, form) for form in parser.forms if form["fields"]]
-        failures += _failures(client, "post", path, data=DEEP_JSON, content_type="application/json", expect_400=True)
-        failures += _failures(client, "post", path, data={"q": ODD_VALUES[0], "name": ODD_VALUES[5]})
+            page_forms = [(path, form) for form in parser.forms if form["fields"]]
+            seen_forms = {(form["method"], form["action"] or path, tuple(form["fields"])) for _path, form in forms}
+            page_forms = [
+                (path, form)
+                for path, form in page_forms
+                if (form["method"], form["action"] or path, tuple(form["fields"])) not in seen_forms
+            ]  # the navigation's forms (sign out, switch account) are on every page: sent once
+        forms += page_forms
+        if not page_forms:  # a URL that takes POSTs without showing a form (an API, a button's target)
+            failures += _failures(client, "post", path, data={"q": ODD_VALUES[0], "name": ODD_VALUES[5]})
     if user is not None:
         client.force_login(user)  # the sweep above posted to Sign out last
     for path, form in sorted(forms, key=lambda item: bool(LAST.search(item[1]["action"] or item[0]))):
@@ -329,6 +360,5 @@ def test_no_url_answers_500_to_hostile_input(client, owner, world, role):
         odd = {name: ODD_VALUES[i % len(ODD_VALUES)] for i, name in enumerate(form["fields"])}
         failures += _failures(client, "post", target, data=odd)
     assert failures == []
-    assert len(paths) > 150  # every pattern was filled in, admin's included
     if role in ("owner", "operator"):
         assert forms_posted > 10
