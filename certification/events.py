@@ -5,13 +5,18 @@ The services call one function here where each event happens. An offer's status 
 places, always through their state machines: ``transition_receiver`` (connected to django-fsm's
 ``post_transition`` in CertificationConfig.ready) emits offer.status_changed and submission.step_changed for every
 transition, so no transition can be missed.
+
+The same event points put an entry in the bell of the account's Owners and Managers (``notice_account``): one event
+source for webhooks and notifications.
 """
 
 from django.db.models import Subquery
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from certification.models import Step, Submission
-from certification.notifications import findings_for_report
+from certification.notifications import findings_for_report, notice_account, overview_path, reviewer_label
 from certification.previews import preview_links
 from offers.models import Offer
 from webhooks.models import WebhookEventType as Event
@@ -59,6 +64,14 @@ def _emit(offer: Offer, event_type: str, data) -> None:
     webhook_emit(account=offer.account_id, event_type=event_type, offer=offer.pk, data=data)
 
 
+def _notice(offer: Offer, key: str, message: str) -> None:
+    notice_account(offer.account_id, key=key, message=message, url=overview_path(offer))
+
+
+def _name(offer: Offer) -> str:
+    return offer.alias or offer.offer_id
+
+
 def event_submission_started(submission: Submission) -> None:
     offer = submission.offer
     _emit(
@@ -82,6 +95,11 @@ def event_submission_failed(submission: Submission) -> None:
             "report": failure_report_data(submission),
         },
     )
+    _notice(
+        offer,
+        f"submission:{submission.pk}:failed",
+        _("%(offer)s: certification failed; see the failure report") % {"offer": _name(offer)},
+    )
 
 
 def event_submission_waiting_signoff(submission: Submission) -> None:
@@ -95,6 +113,11 @@ def event_submission_waiting_signoff(submission: Submission) -> None:
             "preview_links": [{"label": label, "url": url} for label, url in preview_links(offer)],
         },
     )
+    _notice(
+        offer,
+        f"submission:{submission.pk}:signoff",
+        _("%(offer)s: the preview is ready; select Go live when you are satisfied") % {"offer": _name(offer)},
+    )
 
 
 def event_review_claimed(item) -> None:
@@ -106,6 +129,18 @@ def event_review_claimed(item) -> None:
             "offer": offer_data(submission.offer),
             "submission": submission_data(submission),
             "review": {"level": item.level, "claimed_at": item.claimed_at.isoformat()},
+        },
+    )
+    _notice(
+        submission.offer,
+        f"review:{item.pk}:claimed",
+        _("%(offer)s: %(level)s picked up by %(who)s at %(at)s; expected decision by %(due)s")
+        % {
+            "offer": _name(submission.offer),
+            "level": item.get_level_display(),
+            "who": reviewer_label(item.claimed_by),
+            "at": timezone.localtime(item.claimed_at).strftime("%H:%M"),
+            "due": timezone.localtime(item.due_at).strftime("%a %-d %b"),
         },
     )
 
@@ -128,6 +163,12 @@ def event_review_decided(item, submission: Submission) -> None:
             },
         },
     )
+    _notice(
+        offer,
+        f"review:{item.pk}:decided",
+        _("%(offer)s: %(level)s %(decision)s")
+        % {"offer": _name(offer), "level": item.get_level_display(), "decision": item.get_state_display().lower()},
+    )
 
 
 def event_offer_live(submission: Submission) -> None:
@@ -135,6 +176,7 @@ def event_offer_live(submission: Submission) -> None:
     _emit(
         offer, Event.OFFER_LIVE, lambda: {"offer": offer_data(_fresh(offer)), "submission": submission_data(submission)}
     )
+    _notice(offer, f"submission:{submission.pk}:live", _("%(offer)s is live") % {"offer": _name(offer)})
 
 
 def event_stop_sell_completed(offer: Offer, plan=None) -> None:
@@ -143,6 +185,27 @@ def event_stop_sell_completed(offer: Offer, plan=None) -> None:
         Event.STOP_SELL_COMPLETED,
         lambda: {"offer": offer_data(offer), "plan": {"plan_id": plan.plan_id} if plan is not None else None},
     )
+    what = _("plan %(plan)s") % {"plan": plan.plan_id} if plan is not None else _name(offer)
+    _notice(
+        offer,
+        f"stop-sell:{offer.pk}:{plan.pk if plan is not None else 'offer'}:{timezone.now():%Y%m%d%H%M%S}",
+        _("Stop sell done: %(what)s is no longer sold") % {"what": what},
+    )
+
+
+def event_finding_answered(message) -> None:
+    """A reviewer answered the publisher on a finding (not a webhook event: the bell only)."""
+    offer = message.finding.submission.offer
+    notice_account(
+        offer.account_id,
+        key=f"finding-message:{message.pk}",
+        message=_("%(offer)s: a reviewer answered you on a finding") % {"offer": _name(offer)},
+        url=f"{overview_path(offer)}#finding-{message.finding_id}",
+    )
+
+
+# Statuses whose own event already puts an entry in the bell (the failure report, the preview, live).
+NOTICED_ELSEWHERE = (Offer.Status.ATTENTION_NEEDED, Offer.Status.PREVIEW, Offer.Status.LIVE)
 
 
 def transition_receiver(sender, instance, name, source, target, **kwargs) -> None:
@@ -155,6 +218,12 @@ def transition_receiver(sender, instance, name, source, target, **kwargs) -> Non
             Event.OFFER_STATUS_CHANGED,
             lambda: {"offer": offer_data(instance), "from": source, "to": target, "transition": name},
         )
+        if target not in NOTICED_ELSEWHERE:
+            _notice(
+                instance,
+                f"offer:{instance.pk}:status:{timezone.now():%Y%m%d%H%M%S%f}",
+                _("%(offer)s is now %(status)s") % {"offer": _name(instance), "status": Offer.Status(target).label},
+            )
     elif sender is Step:
         _step_changed(instance, source, target)
 

@@ -254,6 +254,12 @@ class Finding(models.Model):
     field = models.CharField(max_length=80, blank=True)
     review_notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("A reviewer accepted the publisher's dispute: the finding no longer holds.")
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["step__order", "pk"]
@@ -273,6 +279,19 @@ class Finding(models.Model):
     def is_system(self) -> bool:
         """Whether the finding is a failure on our side rather than a problem in the offer."""
         return self.source == self.Source.SYSTEM
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.source == self.Source.REVIEWER
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def answerable(self) -> bool:
+        """Whether the publisher may reply to or dispute it (not a failure on our side)."""
+        return self.source != self.Source.SYSTEM
 
 
 class ReviewItem(models.Model):
@@ -318,13 +337,140 @@ class ReviewItem(models.Model):
         max_length=100, blank=True, help_text=_("The rule that decided automatically, if any.")
     )
     internal_comment = models.TextField(_("internal comments"), blank=True, help_text=_("Never shown to publishers."))
+    resubmission_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The rejected item this resubmission follows (it keeps that item's place and due date)."),
+    )
+    overdue_alerted_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the operators were told this item is past its due date (once).")
+    )
 
     class Meta:
         ordering = ["queued_since", "pk"]
-        indexes = [models.Index(fields=["level", "state", "queued_since"])]
+        indexes = [models.Index(fields=["level", "state", "queued_since"]), models.Index(fields=["state", "due_at"])]
 
     def __str__(self):
         return f"{self.get_level_display()} of {self.submission}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class ReviewerAlias(models.Model):
+    """The name a reviewer shows publishers ("picked up by Rita"); operators set it. Without one, the first name."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_alias")
+    alias = models.CharField(max_length=60)
+
+    class Meta:
+        verbose_name_plural = _("reviewer aliases")
+
+    def __str__(self):
+        return self.alias
+
+
+class FindingMessage(models.Model):
+    """One message of the conversation on a finding: a publisher's reply or dispute, a reviewer's answer."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Reply")
+        DISPUTE = "dispute", _("Dispute")
+        ANSWER = "answer", _("Answer")
+        ACCEPT = "accept", _("Dispute accepted")
+        INTERNAL = "internal", _("Internal comment")  # staff only, never shown to the publisher
+
+    PUBLISHER_KINDS = (Kind.REPLY, Kind.DISPUTE)
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    body = models.TextField(max_length=4000)
+    attachment = models.ForeignKey(
+        "offers.OfferFile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True, help_text=_("A publisher's message a reviewer answered."))
+    read_at = models.DateTimeField(null=True, blank=True, help_text=_("When the other side read it."))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["finding", "answered_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.finding}"
+
+    @property
+    def from_publisher(self) -> bool:
+        return self.kind in self.PUBLISHER_KINDS
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == self.Kind.INTERNAL
+
+    @property
+    def is_dispute(self) -> bool:
+        return self.kind == self.Kind.DISPUTE
+
+    @property
+    def is_acceptance(self) -> bool:
+        return self.kind == self.Kind.ACCEPT
+
+
+class ChecklistMark(models.Model):
+    """A reviewer's tick on a previous finding of a resubmission: fixed or still present."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="checklist_marks")
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="+")
+    fixed = models.BooleanField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "finding"], name="checklist_mark_once")]
+
+    def __str__(self):
+        return f"{self.finding} {'fixed' if self.fixed else 'still present'}"
+
+
+class Notice(models.Model):
+    """One entry of a member's notification bell: the same events as the emails, each once per user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    key = models.CharField(max_length=200)
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once_per_user")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.message
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None
+
+
+class Forecast(models.Model):
+    """An expected finish computed by the beat job (certification.forecasts), read by the overview in one query:
+    ``step:<key>`` holds a step's measured durations, ``queue:<level>`` a queue's throughput and the place of each
+    open item."""
+
+    key = models.CharField(max_length=60, unique=True)
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.key
 
 
 class HotInstanceRecord(models.Model):

@@ -1,12 +1,15 @@
 """Every email of the pipeline, queued through the outbox once per submission and kind."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.readiness import settings_location
-from certification.models import Finding, Submission
+from certification.models import Finding, Notice, ReviewerAlias, ReviewItem, Submission
 from offers.labels import location_labels
 from outbox.links import absolute_url
 from outbox.services import outbox_email
@@ -19,6 +22,30 @@ def _recipients(account_id: int) -> list[str]:
         Membership.objects.filter(account_id=account_id, role__in=Membership.PUBLISHING_ROLES)
         .exclude(user__email="")
         .values_list("user__email", flat=True)
+    )
+
+
+def reviewer_label(user) -> str:
+    """Return how publishers see a reviewer: the alias operators set, else the first name, else "a reviewer"."""
+    if user is None:
+        return _("a reviewer")
+    alias = ReviewerAlias.objects.filter(user=user).values_list("alias", flat=True).first()
+    return alias or user.first_name or _("a reviewer")
+
+
+def notice_account(account_id: int, *, key: str, message: str, url: str = "") -> None:
+    """Put one entry in the bell of every Owner and Manager of the account (once per key and user)."""
+    users = Membership.objects.filter(account_id=account_id, role__in=Membership.PUBLISHING_ROLES).values_list(
+        "user_id", flat=True
+    )
+    notice_users(users, key=key, message=message, url=url)
+
+
+def notice_users(user_ids, *, key: str, message: str, url: str = "") -> None:
+    """Put one entry in the bell of each user (once per key and user)."""
+    Notice.objects.bulk_create(
+        [Notice(user_id=uid, key=key, message=message[:300], url=url) for uid in set(user_ids)],
+        ignore_conflicts=True,
     )
 
 
@@ -159,3 +186,88 @@ def finding_fix_path(offer, finding: Finding, plan_pks: dict[str, int]) -> str:
     else:
         return reverse("certification:overview", args=[offer.pk])
     return f"{path}#id_{finding.field}" if finding.field else path
+
+
+def overview_path(offer) -> str:
+    return reverse("certification:overview", args=[offer.pk])
+
+
+def notify_review_claimed(item: ReviewItem) -> None:
+    """Tell the publisher who picked the item up and when to expect a decision (once per item)."""
+    submission = item.submission
+    context = _context(
+        submission,
+        item=item,
+        reviewer=reviewer_label(item.claimed_by),
+        claimed_at=timezone.localtime(item.claimed_at),
+        due_at=timezone.localtime(item.due_at),
+    )
+    outbox_email(
+        key=f"review:{item.pk}:claimed",
+        to=_recipients(submission.offer.account_id),
+        template="certification/email/review_claimed",
+        context=context,
+    )
+
+
+def notify_finding_message(message, *, to_publisher: bool, reviewers: list[str] = ()) -> None:
+    """Email the other side of a finding's conversation: the publisher's members, or the reviewers."""
+    finding = message.finding
+    submission = finding.submission
+    offer = submission.offer
+    context = _context(
+        submission,
+        finding=finding,
+        message=message,
+        finding_url=absolute_url(f"{overview_path(offer)}#finding-{finding.pk}"),
+    )
+    if to_publisher:
+        outbox_email(
+            key=f"finding-message:{message.pk}",
+            to=_recipients(offer.account_id),
+            template="certification/email/finding_answer",
+            context=context,
+        )
+    elif reviewers:
+        outbox_email(
+            key=f"finding-message:{message.pk}",
+            to=list(reviewers),
+            template="certification/email/finding_reply",
+            context={**context, "admin_url": message.admin_url},
+        )
+
+
+@transaction.atomic
+def notify_overdue_due(now=None) -> int:
+    """Alert the operators once about each open review item past its due date (celery beat); return how many."""
+    now = now or timezone.now()
+    items = list(
+        ReviewItem.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(state=ReviewItem.State.OPEN, due_at__lt=now, overdue_alerted_at__isnull=True)
+        .select_related("submission__offer__account")
+        .order_by("due_at")[:500]
+    )
+    if items:
+        notify_overdue(items)
+        ReviewItem.objects.filter(pk__in=[i.pk for i in items]).update(overdue_alerted_at=now)
+    return len(items)
+
+
+def notify_overdue(items: list[ReviewItem]) -> None:
+    """Alert the operators that review items passed their due date (one email per item, ever)."""
+    operators = operator_recipients()
+    if not operators:
+        return
+    for item in items:
+        admin_path = reverse("admin:certification_reviewitem_review", args=[item.pk])
+        outbox_email(
+            key=f"review:{item.pk}:overdue",
+            to=operators,
+            template="certification/email/review_overdue",
+            context={
+                "item": item,
+                "offer": item.submission.offer,
+                "due_at": timezone.localtime(item.due_at),
+                "admin_url": absolute_url(admin_path),
+            },
+        )

@@ -4,7 +4,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from certification.models import Phase, Step, Submission
+from certification.forecasts import submission_forecast
+from certification.models import Notice, Phase, ReviewItem, Step, Submission
+from certification.notifications import reviewer_label
+from certification.reviews.queues import claim_ttl
 from certification.steps import BEFORE_SIGNOFF
 
 
@@ -119,3 +122,54 @@ def duration_label(delta) -> str:
     if minutes:
         return f"{minutes}m {seconds:02d}s"
     return f"{seconds}s"
+
+
+@dataclass
+class ReviewWait:
+    """Who holds the submission's open review and when to expect the decision (the queue's own due date)."""
+
+    item: ReviewItem
+    reviewer: str  # empty while nobody holds it
+    claimed_at: object
+    due_at: object
+
+    @property
+    def level(self) -> str:
+        return self.item.get_level_display()
+
+
+def review_wait(submission: Submission | None, now=None) -> ReviewWait | None:
+    """Return the open review the submission waits for, with who holds it (a live claim) and its due date."""
+    if submission is None or submission.state != Submission.State.WAITING_REVIEW:
+        return None
+    item = (
+        ReviewItem.objects.filter(submission=submission, state=ReviewItem.State.OPEN)
+        .select_related("claimed_by")
+        .first()
+    )
+    if item is None:
+        return None
+    now = now or timezone.now()
+    held = item.claimed_by_id is not None and (item.last_activity_at or item.claimed_at) >= now - claim_ttl()
+    return ReviewWait(
+        item=item,
+        reviewer=reviewer_label(item.claimed_by) if held else "",
+        claimed_at=item.claimed_at if held else None,
+        due_at=item.due_at,
+    )
+
+
+def timeline_forecast(timeline: list[PhaseRow], wait: ReviewWait | None):
+    """Set each coming step's expected finish (``step.eta``) and return the submission's (see forecasts)."""
+    steps = [step for row in timeline for step in row.steps]
+    return submission_forecast(steps, wait.item if wait else None)
+
+
+def notices_unread(user) -> int:
+    """Return how many entries of the user's bell are unread."""
+    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notices_of(user, limit: int = 100) -> list[Notice]:
+    """Return the user's latest bell entries, newest first."""
+    return list(Notice.objects.filter(user=user)[:limit])

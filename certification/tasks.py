@@ -44,3 +44,19 @@ def stop_sell_complete() -> int:
     from certification.services import stop_sell_complete_due
 
     return stop_sell_complete_due()
+
+
+@shared_task(acks_late=True)
+def forecasts_refresh() -> int:
+    """Compute the expected finishes the overview shows (celery beat, every few minutes; issue 13)."""
+    from certification.forecasts import forecasts_refresh as refresh
+
+    return refresh()
+
+
+@shared_task(acks_late=True)
+def review_overdue_alert() -> int:
+    """Alert the operators once about each review item past its due date (celery beat; issue 13)."""
+    from certification.notifications import notify_overdue_due
+
+    return notify_overdue_due()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:offer_pk>/stop-selling/", views.stop_selling, name="stop-selling"),
     path("<int:offer_pk>/plans/<int:plan_pk>/stop-selling/", views.plan_stop, name="plan-stop-selling"),
     path("<int:offer_pk>/plans/<int:plan_pk>/sell-again/", views.plan_sell, name="plan-sell-again"),
+    path("<int:offer_pk>/findings/<int:finding_pk>/messages/", views.finding_message, name="finding-message"),
     path("<int:offer_pk>/history/", views.history, name="history"),
     path("<int:offer_pk>/compare/", views.compare, name="compare"),
 ]

@@ -2,17 +2,20 @@
 History and Compare."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
 from certification import selectors
 from certification.confirmations import CONFIRMED_FIELD, QUESTIONS
-from certification.models import Submission
+from certification.models import Finding, Submission
 from certification.notifications import findings_for_report
 from certification.previews import preview_links
+from certification.reviews import conversation_findings, conversation_read, finding_reply
 from certification.services import (
     NotYet,
     PublishRefused,
@@ -40,11 +43,15 @@ def _overview_context(offer: Offer) -> dict:
     latest = selectors.submission_latest(offer)
     active = selectors.submission_active(offer)
     failed = latest is not None and latest.state == Submission.State.FAILED
-    findings = findings_for_report(latest, absolute=False) if failed else []
+    findings = conversation_findings(findings_for_report(latest, absolute=False), publisher=True) if failed else []
+    timeline = selectors.submission_timeline(latest) if latest else []
+    wait = selectors.review_wait(latest)
     live_plans = list(offer.plans.filter(status=Plan.Status.LIVE)) if offer.status == Offer.Status.LIVE else []
     return {
         "submission": latest,
-        "timeline": selectors.submission_timeline(latest) if latest else [],
+        "timeline": timeline,
+        "review_wait": wait,
+        "forecast": selectors.timeline_forecast(timeline, wait) if latest and latest.active else None,
         "publishing": selectors.submission_moving(offer, latest),
         "go_live": selectors.signoff_waiting(offer, active),
         "cancellable": selectors.submission_cancellable(latest),
@@ -62,7 +69,35 @@ def _overview_context(offer: Offer) -> dict:
 def overview(request, membership, offer_pk):
     offer = offer_get(membership, offer_pk)
     context = offer_context(OfferState(offer), "overview", **_overview_context(offer))
-    return render(request, "certification/overview.html", context)
+    response = render(request, "certification/overview.html", context)
+    conversation_read(offer=offer, publisher_user=request.user)  # shown once as new, then read
+    return response
+
+
+@member_required
+@require_POST
+def finding_message(request, membership, offer_pk, finding_pk):
+    """The publisher replies to a finding, or disputes it; errors are shown on the overview beside the finding."""
+    offer = offer_get(membership, offer_pk)
+    body = request.POST.get("body", "")
+    try:
+        finding_reply(
+            membership=membership,
+            finding_id=finding_pk,
+            offer_id=offer.pk,
+            body=body,
+            dispute=request.POST.get("action") == "dispute",
+        )
+    except Finding.DoesNotExist as missing:
+        raise Http404 from missing
+    except PermissionDenied as refused:
+        messages.error(request, str(refused) or _("You may not answer findings."))
+    except ValidationError as error:
+        message = " ".join(error.message_dict.get("body", [])) if hasattr(error, "error_dict") else " ".join(error)
+        messages.error(request, message)
+    else:
+        messages.success(request, _("Sent to the reviewers. You will be told when they answer."))
+    return redirect(f"{reverse('certification:overview', args=[offer.pk])}#finding-{finding_pk}")
 
 
 @member_required

@@ -144,6 +144,7 @@ def queue_tables(now, *, with_verification: bool) -> list[Table]:
         table.rows.append([_queue_label(level), row["n"], row["unclaimed"], row["overdue"], _duration(age)])
         table.links.append(_queue_url(level))
         table.totals[level] = row["n"]
+        table.totals[f"overdue:{level}"] = row["overdue"]  # the admin index's overdue badges (issue 13)
     if with_verification:
         requests = VerificationRequest.objects.filter(state=VerificationRequest.State.OPEN)
         row = requests.aggregate(

@@ -12,7 +12,7 @@ from django.urls import path
 from accounts.models import VerificationRequest
 from accounts.verification import verification_open_count
 from certification.models import REVIEW_QUEUE_MODELS
-from certification.reviews import review_open_counts
+from certification.reviews import review_open_counts, review_overdue_counts
 from portal.admin_dashboard import TABLE_AUDIENCE, csv_safe, dashboard_panels, dashboard_table, may_see, staff_role
 from portal.figures import VERIFICATION
 
@@ -35,6 +35,9 @@ class PortalAdminSite(admin.AdminSite):
         for table in (table for panel in panels for table in panel.tables if table.slug == "queues"):
             # The model list shows the same open counts: counted once, by the dashboard's query.
             request.review_open_counts = {level: table.totals.get(level, 0) for level in QUEUE_LEVELS.values()}
+            request.review_overdue_counts = {
+                level: table.totals.get(f"overdue:{level}", 0) for level in QUEUE_LEVELS.values()
+            }
             if VERIFICATION in table.totals:
                 request.verification_open_count = table.totals[VERIFICATION]
         extra_context = {**(extra_context or {}), "dashboard_panels": panels}
@@ -66,13 +69,21 @@ class PortalAdminSite(admin.AdminSite):
         queues = [model for app in app_list for model in app["models"] if model["model"] in QUEUE_LEVELS]
         if queues:
             counts = self.open_counts(request)
+            overdue = self.overdue_counts(request)
             for model in queues:
                 model["open_count"] = counts[QUEUE_LEVELS[model["model"]]]
+                model["overdue_count"] = overdue[QUEUE_LEVELS[model["model"]]]
         for model in (model for app in app_list for model in app["models"] if model["model"] is VerificationRequest):
             if not hasattr(request, "verification_open_count"):  # index and sidebar share one count per request
                 request.verification_open_count = verification_open_count()
             model["open_count"] = request.verification_open_count
         return app_list
+
+    def overdue_counts(self, request) -> dict[str, int]:
+        """Return the items past their due date in each queue level, counted once per request (issue 13)."""
+        if not hasattr(request, "review_overdue_counts"):
+            request.review_overdue_counts = review_overdue_counts()
+        return request.review_overdue_counts
 
     def open_counts(self, request) -> dict[str, int]:
         """Return the open items of each queue level, counted once per request (index and sidebar share it)."""

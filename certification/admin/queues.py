@@ -10,14 +10,23 @@ from django.utils.translation import gettext_lazy
 from certification import reviews
 from certification.admin.filters import AutoApprovedFilter, ClaimFilter, OverdueFilter
 from certification.admin.review_page import ReviewItemPageMixin
-from certification.models import REVIEW_QUEUE_MODELS, ReviewItem
+from certification.models import REVIEW_QUEUE_MODELS, ReviewerAlias, ReviewItem
 
 
 class ReviewQueueAdmin(ReviewItemPageMixin, admin.ModelAdmin):
     """One reviewer queue: the open items of one level, in the order they first arrived."""
 
     decides = True
-    list_display = ["offer_column", "publisher", "offer_type", "waiting_since", "due", "claimed", "resubmission_marker"]
+    list_display = [
+        "offer_column",
+        "publisher",
+        "offer_type",
+        "waiting_since",
+        "due",
+        "claimed",
+        "resubmission_marker",
+        "replies",
+    ]
     list_select_related = ["submission__offer__account", "claimed_by"]
     list_filter = [ClaimFilter, OverdueFilter, "submission__offer__offer_type"]
     search_fields = ["submission__offer__offer_id", "submission__offer__alias", "submission__offer__account__name"]
@@ -28,7 +37,20 @@ class ReviewQueueAdmin(ReviewItemPageMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Only open items are work; decided ones are in "Review items".
-        return super().get_queryset(request).filter(state=ReviewItem.State.OPEN)
+        items = super().get_queryset(request).filter(state=ReviewItem.State.OPEN)
+        return items.annotate(unanswered=reviews.unanswered_replies())
+
+    def get_ordering(self, request):
+        """Overdue items first, then the oldest place (a resubmission keeps its original place)."""
+        return reviews.queue_order(ReviewItem.objects.none()).query.order_by
+
+    @admin.display(description=gettext_lazy("publisher replies"), boolean=False)
+    def replies(self, item):
+        if item.unanswered:
+            return format_html(
+                '<span class="review-overdue" data-testid="unanswered-replies">{}</span>', _("Unanswered")
+            )
+        return ""
 
     def changelist_view(self, request, extra_context=None):
         title = str(self.opts.verbose_name_plural).capitalize()
@@ -110,8 +132,38 @@ for _queue in REVIEW_QUEUE_MODELS.values():  # one list and permission per level
 class ReviewItemAdmin(ReviewItemPageMixin, admin.ModelAdmin):
     """Every review item, open or decided, with who or which rule decided it (read only)."""
 
-    list_display = ["__str__", "level", "state", "arrived_at", "decided_at", "decided_by", "auto_rule", "resubmission"]
+    list_display = [
+        "__str__",
+        "level",
+        "state",
+        "arrived_at",
+        "decided_at",
+        "decided_by",
+        "auto_rule",
+        "resubmission",
+        "replies",
+    ]
     list_select_related = ["submission__offer", "decided_by"]
     list_filter = ["level", "state", AutoApprovedFilter, "resubmission"]
     search_fields = ["submission__offer__offer_id", "submission__offer__alias", "submission__offer__account__name"]
     date_hierarchy = "arrived_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(unanswered=reviews.unanswered_replies())
+
+    @admin.display(description=gettext_lazy("publisher replies"))
+    def replies(self, item):
+        if item.unanswered:
+            return format_html(
+                '<span class="review-overdue" data-testid="unanswered-replies">{}</span>', _("Unanswered")
+            )
+        return ""
+
+
+@admin.register(ReviewerAlias)
+class ReviewerAliasAdmin(admin.ModelAdmin):
+    """The name each reviewer shows publishers ("picked up by …"), set by operators."""
+
+    list_display = ["alias", "user"]
+    search_fields = ["alias", "user__email", "user__first_name"]
+    raw_id_fields = ["user"]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from certification import reviews
 from certification.forms import ReviewDecision
-from certification.models import ReviewItem
+from certification.models import Finding, ReviewItem
 from offers.files import stored_file_response
 from offers.models import OfferSnapshot
 
@@ -36,8 +36,10 @@ class ReviewItemPageMixin:
             ("review/", self.review_view, "review"),
             ("file/<str:file_id>/", self.file_view, "file"),
         ]
+        urls += [("answer/<int:finding_id>/", self.answer_view, "answer")]
         if self.decides:
             urls += [
+                ("checklist/<int:finding_id>/", self.checklist_view, "checklist"),
                 ("claim/", self.claim_view, "claim"),
                 ("release/", self.release_view, "release"),
                 ("decide/", self.decide_view, "decide"),
@@ -149,6 +151,43 @@ class ReviewItemPageMixin:
         self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(self._url("changelist"))
 
+    @method_decorator(require_POST)
+    def answer_view(self, request, object_id, finding_id):
+        """Answer the publisher on a finding of the item's offer, accept their dispute, or comment internally."""
+        item = self._item(request, object_id)
+        action = request.POST.get("action", "answer")
+        if not Finding.objects.filter(pk=finding_id, submission__offer_id=item.submission.offer_id).exists():
+            raise Http404(_("No such finding on this offer."))
+        try:
+            reviews.finding_answer(
+                finding_id=finding_id,
+                by=request.user,
+                body=request.POST.get("body", ""),
+                accept=action == "accept",
+                internal=action == "internal",
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            done = {
+                "accept": _("Dispute accepted: the finding is withdrawn and the publisher is told."),
+                "internal": _("Internal comment saved; the publisher does not see it."),
+            }.get(action, _("Answer sent to the publisher."))
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(f"{self._url('review', item)}#finding-{finding_id}")
+
+    @method_decorator(require_POST)
+    def checklist_view(self, request, object_id, finding_id):
+        """Tick a previous finding of a resubmission as fixed or still present."""
+        item = self._item(request, object_id, permission=self.has_decide_permission)
+        try:
+            reviews.checklist_mark(
+                item_id=item.pk, finding_id=finding_id, fixed=request.POST.get("fixed") == "yes", by=request.user
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        return HttpResponseRedirect(f"{self._url('review', item)}#checklist")
+
     def _item(self, request, object_id, permission=None) -> ReviewItem:
         """Return the item, after the permission to view it (and ``permission``, if given) is checked."""
         if not self.has_view_permission(request) or (permission and not permission(request)):
@@ -214,5 +253,7 @@ class ReviewItemPageMixin:
             "claim_url": self._url("claim", item) if decides else "",
             "release_url": self._url("release", item) if decides else "",
             "decide_url": self._url("decide", item) if decides else "",
+            "answer_url": self._url("answer", item, 0).removesuffix("0/"),
+            "checklist_url": self._url("checklist", item, 0).removesuffix("0/") if decides else "",
         }
         return TemplateResponse(request, self.review_template, context, status=status)

@@ -3,8 +3,10 @@
 import json
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from certification.models import Finding, ReviewItem
+from certification.models import ChecklistMark, Finding, ReviewItem
+from certification.reviews.conversation import conversation_findings
 from offers.labels import location_labels
 from offers.listing import FileUrl, listing_build, stored_file_id
 from offers.models import OfferSnapshot
@@ -164,6 +166,8 @@ def review_dossier(item: ReviewItem, *, file_url: FileUrl | None = None) -> dict
             snapshot["offer"]["type"], finding.page, finding.field, plans
         )
     approved = last_reviewer_approved(item)
+    conversation_findings(findings, publisher=False)
+    fix_up = resubmission_checklist(item, findings)
     return {
         "snapshot": snapshot,
         "listing": review_listing(submission.snapshot, publisher=submission.offer.account.name, file_url=file_url),
@@ -175,6 +179,64 @@ def review_dossier(item: ReviewItem, *, file_url: FileUrl | None = None) -> dict
         "changes": snapshot_changes(approved.submission.snapshot.data, snapshot) if approved else None,
         "events": list(submission.offer.events.select_related("actor").order_by("-created_at", "-pk")[:50]),
         "steps": list(submission.steps.order_by("order")),
+        "resubmission": fix_up,
+        "has_thread": any(f.thread for f in findings),
+    }
+
+
+# How each row of a resubmission's checklist reads: its label and its badge's class.
+CHECKLIST_STATUSES = {
+    "fixed": (_lazy("Fixed"), "review-tag review-fixed"),
+    "present": (_lazy("Still present"), "review-overdue"),
+    "unchecked": (_lazy("To check"), "review-muted"),
+    "withdrawn": (_lazy("Withdrawn (dispute accepted)"), "review-muted"),
+}
+
+
+def _where(finding: Finding) -> tuple[str, str, str]:
+    return finding.code, finding.page, finding.field
+
+
+def resubmission_checklist(item: ReviewItem, findings: list[Finding]) -> dict | None:
+    """Return what a reviewer checks on a resubmission after a rejection: when it was rejected, the changes since
+    the snapshot the reviewer saw then, and each previous finding marked fixed or still present (automated ones
+    re-evaluated by this submission's checks, reviewers' ones as the reviewer ticked them, else "to check")."""
+    previous = (
+        ReviewItem.objects.filter(pk=item.resubmission_of_id).select_related("submission__snapshot").first()
+        if item.resubmission_of_id
+        else None
+    )
+    if previous is None:
+        return None
+    snapshot = item.submission.snapshot.data
+    plans = snapshot.get("plans") or []
+    earlier = list(
+        previous.submission.findings.exclude(source=Finding.Source.SYSTEM).select_related("policy").order_by("pk")
+    )
+    conversation_findings(earlier, publisher=False)
+    present = {_where(f) for f in findings if f.is_automated}
+    marks = {m.finding_id: m for m in ChecklistMark.objects.filter(item=item)}
+    rows = []
+    for finding in earlier:
+        finding.page_title, finding.field_label = location_labels(
+            snapshot["offer"]["type"], finding.page, finding.field, plans
+        )
+        if finding.withdrawn:
+            status = "withdrawn"
+        elif finding.is_automated:
+            status = "present" if _where(finding) in present else "fixed"
+        elif finding.pk in marks:
+            status = "fixed" if marks[finding.pk].fixed else "present"
+        else:
+            status = "unchecked"
+        label, badge = CHECKLIST_STATUSES[status]
+        ticks = finding.is_reviewer and not finding.withdrawn
+        rows.append({"finding": finding, "status": status, "label": label, "badge": badge, "ticks": ticks})
+    return {
+        "previous": previous,
+        "rejected_at": previous.decided_at,
+        "rows": rows,
+        "changes": snapshot_changes(previous.submission.snapshot.data, snapshot),
     }
 
 

@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from certification.models import ReviewItem
+from certification.forecasts import queue_order
+from certification.models import FindingMessage, ReviewItem
 
 
 def claim_ttl() -> timedelta:
@@ -23,8 +24,33 @@ def _active_claim(now) -> Q:
 
 
 def review_queue(level: str) -> QuerySet:
-    """Return the open items of a level, oldest place first (a resubmission keeps its original place)."""
-    return ReviewItem.objects.filter(level=level, state=ReviewItem.State.OPEN).order_by("queued_since", "pk")
+    """Return the open items of a level, overdue ones first, then oldest place first (a resubmission keeps its
+    original place)."""
+    return queue_order(ReviewItem.objects.filter(level=level, state=ReviewItem.State.OPEN))
+
+
+def review_overdue_counts() -> dict[str, int]:
+    """Return the number of open items past their due date in each level, in one query."""
+    rows = (
+        ReviewItem.objects.filter(state=ReviewItem.State.OPEN, due_at__lt=timezone.now())
+        .values("level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = dict.fromkeys(ReviewItem.Level.values, 0)
+    counts.update({row["level"]: row["n"] for row in rows})
+    return counts
+
+
+def unanswered_replies() -> Exists:
+    """Whether the item's offer has a publisher's reply or dispute no reviewer has answered yet."""
+    return Exists(
+        FindingMessage.objects.filter(
+            finding__submission__offer_id=OuterRef("submission__offer_id"),
+            kind__in=FindingMessage.PUBLISHER_KINDS,
+            answered_at__isnull=True,
+        )
+    )
 
 
 def queue_mine(items: QuerySet, reviewer, now=None) -> QuerySet:

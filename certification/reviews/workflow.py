@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from certification.checks.base import Finding as CheckFinding
 from certification.events import event_review_claimed, event_review_decided
 from certification.models import Finding, Policy, ReviewItem, Step, Submission
+from certification.notifications import notify_review_claimed
 from certification.pipeline import enqueue_advance, findings_store, submission_fail, submission_lock
 from certification.reviews.queues import _active_claim, claim_ttl
 from certification.steps import Kind, StepDef, wait_register
@@ -44,6 +45,11 @@ def _citation(entry, snapshot: dict) -> tuple[str, str, str, str]:
     if page and not page.startswith("plan:") and page not in pages:
         page = field = ""  # this offer type has no such page: the finding links to the overview
     return number, notes, page or "", field or ""
+
+
+def resubmission_window() -> timedelta:
+    """Return how long after a rejection a resubmission keeps its due date (settings.REVIEW_RESUBMISSION_DAYS)."""
+    return timedelta(days=getattr(settings, "REVIEW_RESUBMISSION_DAYS", 14))
 
 
 class ReviewRefused(Exception):
@@ -106,8 +112,10 @@ def review_enter(submission: Submission, step: Step, definition: StepDef) -> Rev
         .order_by("-arrived_at")
         .first()
     )
-    # A resubmission after a rejection keeps the place its offer had in the queue.
+    # A resubmission after a rejection keeps the place its offer had in the queue; a fix-up within the window
+    # (settings.REVIEW_RESUBMISSION_DAYS after the rejection) keeps the original due date too.
     resubmission = earlier is not None and earlier.state in (ReviewItem.State.REJECTED, ReviewItem.State.CANCELLED)
+    fix_up = resubmission and (earlier.decided_at or earlier.arrived_at) >= now - resubmission_window()
     item, _created = ReviewItem.objects.get_or_create(
         step=step,
         defaults={
@@ -116,7 +124,8 @@ def review_enter(submission: Submission, step: Step, definition: StepDef) -> Rev
             "arrived_at": now,
             "queued_since": earlier.queued_since if resubmission else now,
             "resubmission": resubmission,
-            "due_at": business_days_after(now, REVIEW_BUSINESS_DAYS),
+            "resubmission_of": earlier if resubmission else None,
+            "due_at": earlier.due_at if fix_up else business_days_after(now, REVIEW_BUSINESS_DAYS),
         },
     )
     rule = _auto_rule(submission, level)
@@ -175,6 +184,7 @@ def review_claim(*, item_id: int, reviewer) -> ReviewItem:
     item.save(update_fields=["claimed_by", "claimed_at", "last_activity_at"])
     history_record(item.submission.offer, "review_claimed", actor=reviewer, message=_("Review claimed"), internal=True)
     event_review_claimed(item)
+    notify_review_claimed(item)
     return item
 
 
