@@ -14,8 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.receivers import SELF_SIGN_UP
-from accounts.security import is_safe_next, mfa_required
+from accounts.security import is_safe_next, mfa_required, self_sign_up_mark
 from accounts.selectors import memberships_for
 from outbox.services import outbox_email
 
@@ -48,7 +47,7 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def new_user(self, request):
         """A user signing up verifies their email by the link allauth sends (no verified address on creation)."""
         user = super().new_user(request)
-        setattr(user, SELF_SIGN_UP, True)
+        self_sign_up_mark(user)
         return user
 
     def populate_username(self, request, user) -> None:

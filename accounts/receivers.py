@@ -15,10 +15,7 @@ from django.db.models.signals import post_save
 
 from accounts.lockout import lockout_notify, lockout_username
 from accounts.models import SecurityEvent
-from accounts.security import other_sessions_end, security_event_record
-
-# Set on a user being created by a self-service sign-up, whose email is verified by a link (allauth) instead.
-SELF_SIGN_UP = "_portal_self_sign_up"
+from accounts.security import SELF_SIGN_UP, other_sessions_end, security_event_record
 
 
 def _user_created(sender, instance, created, raw=False, **kwargs):

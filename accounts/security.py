@@ -5,6 +5,7 @@ Sign-in, sign-up, email verification, password reset and change, MFA and session
 (accounts/adapters.py styles and routes them); this module holds the portal's own rules around them.
 """
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
@@ -19,6 +20,8 @@ from accounts.models import AccountEvent, Membership, SecurityEvent
 from accounts.services import owner_lock
 
 USER_AGENT_MAX = 300
+# Set on a user being created by a self-service sign-up, whose email is verified by a link instead.
+SELF_SIGN_UP = "_portal_self_sign_up"
 
 
 def next_url(request, default: str) -> str:
@@ -56,6 +59,21 @@ def password_reset_key_expired(token: str) -> bool:
         return False
     clock = PasswordResetTokenGenerator()  # Django's token clock, the one that judged the link
     return clock._num_seconds(clock._now()) - issued > settings.PASSWORD_RESET_TIMEOUT
+
+
+def self_sign_up_mark(user) -> None:
+    """Mark a user being created by a self-service sign-up: their email gets no verified address on creation
+    (accounts/receivers.py) and is verified by the link of ``email_verification_send``."""
+    setattr(user, SELF_SIGN_UP, True)
+
+
+def email_verification_send(request, user) -> None:
+    """Record the user's email as unverified and email them the link that verifies it (through the outbox)."""
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user, email=user.email.lower(), defaults={"primary": True, "verified": False}
+    )
+    if not address.verified:
+        address.send_confirmation(request, signup=True)
 
 
 # -- who must use multi-factor authentication ------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.security import next_url
+from accounts.security import email_verification_send, next_url
 from accounts.services import AUTH_BACKEND
 from offers import constants as c
 from saas import selectors as saas_selectors
@@ -35,6 +35,7 @@ def sign_up(request):
             email=data["email"], password=data["password"], full_name=data["full_name"], company=data["company"]
         )
         login(request, profile.user, backend=AUTH_BACKEND)
+        email_verification_send(request, profile.user)  # needed for the next sign-in
         messages.success(request, _("Welcome to the marketplace."))
         return redirect(next_url)
     return render(request, "storefront/customer/sign_up.html", {"form": form, "next": next_url})

@@ -10,6 +10,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.security import self_sign_up_mark
 from offers.constants import PricingModel
 from offers.leads import lead_payload
 from offers.listing import ActionKind, listing_action, listing_categories, listing_keywords, price_label
@@ -39,7 +40,10 @@ def customer_sign_up(*, email: str, password: str, full_name: str = "", company:
     """Create a user who is a marketplace customer (not a member of any publisher account)."""
     first, _sep, last = full_name.strip().partition(" ")
     email = email.strip().lower()
-    user = User.objects.create_user(username=email, email=email, password=password, first_name=first, last_name=last)
+    user = User(username=email, email=email, first_name=first, last_name=last)
+    user.set_password(password)
+    self_sign_up_mark(user)  # the email is verified by a link (the view sends it), not on creation
+    user.save()
     return CustomerProfile.objects.create(user=user, company=company)
 
 

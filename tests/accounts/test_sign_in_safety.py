@@ -107,6 +107,19 @@ def test_an_invitation_link_counts_as_verification_and_joins_the_account(client,
     assert Invitation.objects.get(pk=invitation.pk).accepted_at is not None
 
 
+def test_a_customer_who_signs_up_verifies_the_email_before_the_next_sign_in(client):
+    client.post(
+        reverse("storefront:sign-up"), {"full_name": "Cus Tomer", "email": "cus@example.com", "password": PASSWORD}
+    )
+    assert not EmailAddress.objects.get(email="cus@example.com").verified
+    assert "confirm" in _emails_to("cus@example.com").get().subject.lower()
+
+    other = type(client)()
+    refused = _sign_in(other, "cus@example.com")
+    assert "_auth_user_id" not in other.session
+    assert "confirm-email" in refused["Location"]
+
+
 def test_a_user_created_by_the_portal_itself_has_a_verified_email(db):
     operator = User.objects.create_user(username="op@example.com", email="op@example.com", password=PASSWORD)
     assert EmailAddress.objects.get(user=operator).verified
