@@ -338,6 +338,8 @@ def _member_at(buf, offset: int, walk: _Walk) -> tuple[str, bytes, int, str]:
         if flags & FLAG_DESCRIPTOR and csize == 0:
             found = buf.find(DESCRIPTOR_MAGIC, start)
             csize = (found if found != -1 else len(buf)) - start
+        if start + csize > len(buf):
+            raise EOFError("the stored member ends after the file")
         if csize > walk.budget.left:
             raise _OverBudget
         content = bytes(buf[start : start + csize])
