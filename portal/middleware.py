@@ -1,10 +1,12 @@
 """The portal's own Page not found page under DEBUG too (make run), where Django would show its debug page; hostile
 input refused before any view reads it."""
 
+import io
 import logging
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.template import loader
 from django.urls import Resolver404
 from django.utils.translation import gettext as _
@@ -70,6 +72,8 @@ class HostileInputMiddleware:
         if request.method == "POST" and request.content_type in self.FORM_TYPES:
             _keep_body_readable(request)
             sources.append((_("form field"), request.POST))
+        elif request.method in ("PUT", "PATCH") and request.content_type in self.FORM_TYPES:
+            sources.append((_("form field"), _form_fields(request)))
         for what, values in sources:
             found = _refused_item(values)
             if found:
@@ -121,6 +125,25 @@ def _keep_body_readable(request) -> None:
         return
     if request.content_type == "multipart/form-data" and (limit is None or declared <= limit):
         request.body  # noqa: B018 -- cached on the request, the fields are then parsed from it
+
+
+def _form_fields(request) -> QueryDict:
+    """The fields of a PUT or PATCH form body (Django parses only a POST's; the API's parsers read these), when
+    the body fits in memory; the view reads it again from the cached body."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if limit is not None and declared > limit:
+        return QueryDict()
+    if request.content_type == "application/x-www-form-urlencoded":
+        return QueryDict(request.body, encoding=request.encoding)
+    try:
+        fields, _files = request.parse_file_upload(request.META, io.BytesIO(request.body))
+    except MultiPartParserError:
+        return QueryDict()  # the view's parser answers a malformed body in its own words
+    return fields
 
 
 def _refused_item(values) -> tuple[str, str] | None:

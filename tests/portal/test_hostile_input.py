@@ -13,6 +13,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.contrib.auth.models import Group
 from django.http import HttpResponse
+from django.test.client import encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
@@ -77,6 +78,21 @@ def test_a_multipart_form_checked_by_the_middleware_can_still_be_read_as_a_body(
     assert HostileInputMiddleware(view)(request).status_code == 200
     assert b"client_credentials" in seen["body"]
     assert seen["grant"] == "client_credentials"
+
+
+@pytest.mark.parametrize(
+    "content_type", ["multipart/form-data; boundary=BoUnDaRy", "application/x-www-form-urlencoded"]
+)
+def test_a_nul_in_a_put_form_body_answers_400(client, content_type):
+    if content_type.startswith("multipart"):
+        body = encode_multipart("BoUnDaRy", {"name": "a\x00b"})
+    else:
+        body = urlencode({"name": "a\x00b"})
+
+    response = client.put("/api/v1/offers/1/pages/offer_listing/", body, content_type=content_type)
+
+    assert response.status_code == 400
+    assert "form field “name”" in response.content.decode()
 
 
 def test_a_nul_in_the_session_cookie_answers_400_instead_of_querying_it(client):
