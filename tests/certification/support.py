@@ -1,7 +1,8 @@
 """Build complete offers whose endpoints are local test servers, and drive submissions step by step."""
 
+from certification.models import Finding, Step, Submission
 from offers.demo import offer_fill_all, offer_fill_page
-from offers.models import Offer, OfferPage, Plan
+from offers.models import Offer, OfferPage, OfferSnapshot, Plan
 from offers.services import offer_create
 
 PUBLIC_HOSTS = ("https://contoso.example", "https://leads.contoso.example", "https://www.contoso.example")
@@ -44,7 +45,6 @@ def complete_offer(
 
 def drive(submission_id: int, *, limit: int = 40) -> None:
     """Advance a submission in this process until it stops moving (a wait, a failure or the end)."""
-    from certification.models import Step, Submission
     from certification.pipeline import submission_advance
 
     for _ in range(limit):
@@ -91,3 +91,17 @@ def publish_to_live(offer: Offer, owner, reviewer):
     drive(submission.pk)
     submission.refresh_from_db()
     return submission
+
+
+def finding_make(offer: Offer, *, message: str = "Say what the service delivers in the name."):
+    """Create a failed submission of the offer with one reviewer's finding (no pipeline run); return the finding."""
+    snapshot = OfferSnapshot.objects.create(offer=offer, data={}, content_hash=f"finding-{offer.pk}")
+    submission = Submission.objects.create(
+        offer=offer, number=offer.submissions.count() + 1, snapshot=snapshot, origin_status=offer.status, state="failed"
+    )
+    step = Step.objects.create(
+        submission=submission, order=1, phase="certification", key="content_review", name="Content review"
+    )
+    return Finding.objects.create(
+        submission=submission, step=step, source=Finding.Source.REVIEWER, code="review.content", message=message
+    )
