@@ -1,12 +1,13 @@
 """The publisher's API credentials page of a SaaS offer: issue (shown once), rotate and revoke client secrets."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import member_required
+from accounts.decorators import member_required, reauthentication_required
 from offers.pages import OfferState
 from offers.selectors import offer_get
 from offers.views import offer_context
@@ -21,12 +22,21 @@ def _saas_offer(membership, offer_pk):
     return offer
 
 
+def _may_change(membership) -> None:
+    if not membership.can_publish:
+        raise PermissionDenied(_("Only Owners and Managers issue and revoke the offer's client secrets."))
+
+
 @member_required
+@reauthentication_required
 def credentials(request, membership, offer_pk):
-    """List the offer's credentials; POST issues a new secret (revoking the current one) and shows it once."""
+    """List the offer's credentials; POST issues a new secret (revoking the current one) and shows it once.
+
+    Every member reads the page; Owners and Managers change it, after signing in again if they have not lately."""
     offer = _saas_offer(membership, offer_pk)
     secret = None
     if request.method == "POST":
+        _may_change(membership)
         try:
             _credential, secret = credential_issue(offer=offer, by=request.user)
         except CredentialRefused as refused:
@@ -41,6 +51,7 @@ def credentials(request, membership, offer_pk):
         token_url=request.build_absolute_uri("/api/oauth2/token"),
         base_url=request.build_absolute_uri("/api"),
         jwks_url=request.build_absolute_uri("/api/saas/jwks"),
+        may_change=membership.can_publish,
     )
     response = render(request, "saas/credentials.html", context)
     response["Cache-Control"] = "no-store"
@@ -49,8 +60,10 @@ def credentials(request, membership, offer_pk):
 
 @member_required
 @require_POST
+@reauthentication_required
 def credential_revoke_view(request, membership, offer_pk, credential_pk):
     offer = _saas_offer(membership, offer_pk)
+    _may_change(membership)
     if not credential_revoke(offer=offer, credential_id=credential_pk):
         raise Http404
     messages.success(request, _("The client secret was revoked; its tokens no longer work."))

@@ -66,3 +66,22 @@ def test_a_member_of_another_account_gets_404_and_changes_nothing(client, offer,
     url = reverse(f"saas-publisher:{'credentials' if name == 'credentials' else 'credential-revoke'}", args=args)
     assert getattr(client, method)(url).status_code == 404
     assert list(ApiCredential.objects.values_list("revoked_at", flat=True)) == [None]
+
+
+def test_a_developer_reads_the_page_but_cannot_issue_a_secret(client, offer, developer):
+    client.force_login(developer.user)
+    url = reverse("saas-publisher:credentials", args=[offer.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'data-testid="issue-secret"' not in page.content.decode()
+    assert client.post(url).status_code == 403
+    assert not ApiCredential.objects.exists()
+
+
+def test_a_developer_cannot_revoke_a_secret(client, offer, developer):
+    credential = ApiCredential.objects.create(offer=offer, client_id=APP_ID, secret_hash="0" * 64, hint="abcd")
+    client.force_login(developer.user)
+    response = client.post(reverse("saas-publisher:credential-revoke", args=[offer.pk, credential.pk]))
+    assert response.status_code == 403
+    credential.refresh_from_db()
+    assert credential.is_active
