@@ -143,32 +143,37 @@ def backends_terminate(database: str) -> int:
 
 
 class SmtpCounter:
-    """An SMTP server on a port that counts what it receives by Message-ID."""
+    """An SMTP server on a port, in a process of its own (chaos/smtp_sink.py), that counts emails by Message-ID."""
 
-    def __init__(self, port: int):
-        from aiosmtpd.controller import Controller
+    def __init__(self, port: int, log_dir: Path | None = None):
+        import tempfile
 
         self.port = port
-        self.received: list[tuple[str, str]] = []  # (Message-ID, Subject)
-        counter = self
-
-        class Handler:
-            async def handle_DATA(self, server, session, envelope):
-                from email import message_from_bytes
-                from email.policy import default
-
-                message = message_from_bytes(envelope.original_content, policy=default)
-                counter.received.append((str(message["Message-ID"]), str(message["Subject"])))
-                return "250 OK"
-
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+        self.path = Path(tempfile.mkstemp(prefix="chaos-smtp-", suffix=".tsv", dir=log_dir)[1])
+        self.process: subprocess.Popen | None = None
 
     def __enter__(self):
-        self.controller.start()
-        return self
+        import socket
+
+        command = [sys.executable, "-m", "chaos.smtp_sink", str(self.port), str(self.path)]
+        self.process = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"the SMTP sink did not start on port {self.port}")
 
     def __exit__(self, *exc_info):
-        self.controller.stop()
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+
+    @property
+    def received(self) -> list[tuple[str, str]]:
+        """(Message-ID, Subject) of every email accepted so far."""
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        return [tuple(line.split("\t", 1)) for line in lines if "\t" in line]
 
     @property
     def duplicates(self) -> int:

@@ -156,7 +156,7 @@ def scenario_broker(ctx, count: int = 10, outage: float = 30.0) -> dict:
     driver = Driver(endpoint, ctx["reviewer"])
     for offer in [driver.prepare(ctx["member"](), 100 + n) for n in range(count)]:
         driver.submit(offer)
-    driver.run_until_done(8)
+    driver.run_until_done(2)  # every submission under way when Redis stops
     redis.stop()
     stopped = time.monotonic()
     answers = []
