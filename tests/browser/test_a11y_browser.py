@@ -107,6 +107,7 @@ def _publisher_sweep(browser, live_server, demo) -> "Sweep":
         "/account/settings/webhooks/",
         "/account/security/",
         "/marketplace/sales/",
+        "/notifications/",
     ):
         sweep.visit(path)
     # the overview in every status; the editor's pages of each offer type
@@ -163,6 +164,7 @@ STAFF_PAGES = {
         "/admin/accounts/verificationrequest/",
         "/admin/certification/submission/",
         "/admin/offers/offer/",
+        "/admin/certification/revieweralias/",
     ],
 }
 
@@ -179,6 +181,10 @@ def _staff_sweep(browser, live_server, demo, email: str) -> "Sweep":
         sweep.check("a review page")
     else:
         sweep.visit(f"/admin/offers/offer/{demo['contoso-analytics'].pk}/change/", "an offer in admin (read only)")
+        page.goto(f"{live_server.url}/admin/certification/reviewitem/?state__exact=rejected")
+        page.locator("#result_list tbody tr a").first.click()
+        expect(page.get_by_test_id("conversations")).to_be_visible()
+        sweep.check("a decided review item with its conversation")
     context.close()
     return sweep
 
