@@ -40,10 +40,12 @@ def account_members(account_id: int) -> QuerySet[Membership]:
     return Membership.objects.filter(account_id=account_id).select_related("user").order_by("role", "user__email")
 
 
-def members_mfa_status(account_id: int) -> dict[int, list[str]]:
-    """Return, per user id of the account's members, the kinds of MFA they set up ("totp", "webauthn"), in one query."""
+def members_mfa_status(account_id: int, user_ids: list[int] | None = None) -> dict[int, list[str]]:
+    """Return, per user id of the account's members (only ``user_ids`` when given: a page of them), the kinds of MFA
+    they set up ("totp", "webauthn"), in one query."""
     status: dict[int, list[str]] = {}
-    rows = Authenticator.objects.filter(
+    members = Authenticator.objects.filter(user_id__in=user_ids) if user_ids is not None else Authenticator.objects
+    rows = members.filter(
         user__memberships__account_id=account_id,
         type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN],
     ).values_list("user_id", "type")

@@ -7,7 +7,6 @@ services refuse anyone else) and only Owners read the history.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from accounts.readiness import SECTIONS, account_readiness
 from accounts.selectors import account_history, verification_requests_of
 from accounts.tokens import api_token_create, api_token_revoke, api_tokens_of
 from accounts.verification import verification_submit
+from safeinput.pagination import paginate
 
 HISTORY_PAGE_SIZE = 50
 
@@ -116,7 +116,7 @@ def history(request, membership):
     """The account's history (who changed what, when), for Owners."""
     if not membership.is_owner:
         raise PermissionDenied(_("Only Owners of the account read its history."))
-    page = Paginator(account_history(membership.account_id), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, account_history(membership.account_id), HISTORY_PAGE_SIZE)
     return render(request, "accounts/settings/history.html", settings_context(membership, "history", page_obj=page))
 
 

@@ -26,6 +26,9 @@ from accounts.services import (
     member_role_change,
 )
 from accounts.settings_views import settings_context
+from safeinput.pagination import paginate
+
+MEMBERS_PAGE_SIZE = 50
 
 
 class SignInView(LoginView):
@@ -91,9 +94,11 @@ def members(request, membership):
             else:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
                 return redirect("accounts:members")
-    member_list = list(account_members(membership.account_id))
+    members_page = paginate(request, account_members(membership.account_id), MEMBERS_PAGE_SIZE)
+    member_list = list(members_page.object_list)
+    invitations_page = paginate(request, invitations_pending(membership.account_id), param="invitations")
     if membership.is_owner:  # Owners see each member's multi-factor authentication
-        status = members_mfa_status(membership.account_id)
+        status = members_mfa_status(membership.account_id, user_ids=[m.user_id for m in member_list])
         for member in member_list:
             member.mfa_kinds = status.get(member.user_id, [])
     context = settings_context(
@@ -101,7 +106,9 @@ def members(request, membership):
         "members",
         form=form,
         members=member_list,
-        invitations=invitations_pending(membership.account_id),
+        members_page=members_page,
+        invitations_page=invitations_page,
+        invitations=invitations_page.object_list,
         roles=Membership.Role.choices,
     )
     return render(request, "accounts/members.html", context)

@@ -8,11 +8,15 @@ from django.views.decorators.http import require_POST
 
 from certification import selectors
 from certification.models import Notice
+from safeinput.pagination import paginate
+
+NOTICES_PAGE_SIZE = 50
 
 
 @login_required
 def notice_list(request):
-    return render(request, "certification/notices.html", {"notices": selectors.notices_of(request.user)})
+    page = paginate(request, selectors.notices_all(request.user), NOTICES_PAGE_SIZE)
+    return render(request, "certification/notices.html", {"notices": page.object_list, "page_obj": page})
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from certification.forecasts import submission_forecast
@@ -168,6 +169,11 @@ def timeline_forecast(timeline: list[PhaseRow], wait: ReviewWait | None):
 def notices_unread(user) -> int:
     """Return how many entries of the user's bell are unread."""
     return Notice.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notices_all(user) -> QuerySet[Notice]:
+    """Return every bell entry of the user, newest first (the Notifications page paginates them)."""
+    return Notice.objects.filter(user=user)
 
 
 def notices_of(user, limit: int = 100) -> list[Notice]:

@@ -34,6 +34,9 @@ from offers.selectors import offer_get
 from offers.services import notes_save
 from offers.snapshots import snapshot_build, snapshot_compare
 from offers.views import offer_context
+from safeinput.pagination import paginate
+
+HISTORY_PAGE_SIZE = 50
 
 # The messages that say a submission is moving carry this tag; the overview removes them when it stops moving.
 MOVING = "submission-moving"
@@ -87,14 +90,14 @@ def finding_message(request, membership, offer_pk, finding_pk):
             offer_id=offer.pk,
             body=body,
             dispute=request.POST.get("action") == "dispute",
+            attachment=request.FILES.get("attachment"),
         )
     except Finding.DoesNotExist as missing:
         raise Http404 from missing
     except PermissionDenied as refused:
         messages.error(request, str(refused) or _("You may not answer findings."))
     except ValidationError as error:
-        message = " ".join(error.message_dict.get("body", [])) if hasattr(error, "error_dict") else " ".join(error)
-        messages.error(request, message)
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Sent to the reviewers. You will be told when they answer."))
     return redirect(f"{reverse('certification:overview', args=[offer.pk])}#finding-{finding_pk}")
@@ -236,8 +239,8 @@ def plan_sell(request, membership, offer_pk, plan_pk):
 @member_required
 def history(request, membership, offer_pk):
     state = OfferState(offer_get(membership, offer_pk))
-    events = selectors.offer_history(state.offer)
-    return render(request, "certification/history.html", offer_context(state, "history", events=events))
+    page = paginate(request, selectors.offer_history(state.offer), HISTORY_PAGE_SIZE)
+    return render(request, "certification/history.html", offer_context(state, "history", page_obj=page))
 
 
 @member_required

@@ -1,9 +1,6 @@
 """Views of the portal: the landing page, the overview dashboard, liveness and readiness."""
 
-from urllib.parse import urlencode
-
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -15,6 +12,7 @@ from offers.selectors import offers_dashboard, offers_status_counts
 from offers.types import offer_type_choices
 from portal import health
 from portal.outages import outages_track
+from safeinput.pagination import paginate
 
 DASHBOARD_PAGE_SIZE = 25
 
@@ -67,7 +65,7 @@ def dashboard(request):
     types = offer_type_choices()
     offer_type = offer_type if offer_type in dict(types) else ""
     offers = offers_dashboard(membership, status=status, offer_type=offer_type, query=query)
-    page = Paginator(offers, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, offers, DASHBOARD_PAGE_SIZE)
     counts = offers_status_counts(membership)
     context = {
         "page_obj": page,
@@ -77,6 +75,5 @@ def dashboard(request):
         "total": sum(counts.values()),
         "types": types,
         "filters": {"status": status, "type": offer_type, "q": query},
-        "querystring": urlencode({k: v for k, v in {"status": status, "type": offer_type, "q": query}.items() if v}),
     }
     return render(request, "portal/dashboard.html", context)

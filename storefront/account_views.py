@@ -13,10 +13,11 @@ from accounts.services import AUTH_BACKEND
 from offers import constants as c
 from saas import selectors as saas_selectors
 from saas import services as saas_services
+from safeinput.pagination import paginate
 from storefront import selectors, services
 from storefront.forms import CustomerProfileForm, CustomerSignUpForm, SubscriptionChangeForm
 
-SALES_ROWS = 100
+SALES_ROWS = 50  # rows a page of purchases or contact requests
 
 
 def _next_url(request, default: str) -> str:
@@ -68,9 +69,13 @@ def account(request):
 @login_required
 def purchases(request):
     """My purchases: kept whatever became of the offer or plan since; SaaS ones with status, plan, term and usage."""
+    purchases_page = paginate(request, selectors.customer_purchases(request.user), SALES_ROWS)
+    requests_page = paginate(request, selectors.customer_contact_requests(request.user), SALES_ROWS, param="requests")
     context = {
-        "purchases": selectors.purchases_with_usage(selectors.customer_purchases(request.user)[:SALES_ROWS]),
-        "requests": selectors.customer_contact_requests(request.user)[:SALES_ROWS],
+        "purchases_page": purchases_page,
+        "purchases": selectors.purchases_with_usage(purchases_page.object_list),
+        "requests_page": requests_page,
+        "requests": requests_page.object_list,
     }
     return render(request, "storefront/customer/purchases.html", context)
 
@@ -143,8 +148,12 @@ def sales(request):
     membership = request.membership
     if not membership:
         return redirect("accounts:no-account")
+    purchases_page = paginate(request, selectors.publisher_purchases(membership), SALES_ROWS)
+    requests_page = paginate(request, selectors.publisher_contact_requests(membership), SALES_ROWS, param="leads")
     context = {
-        "purchases": selectors.purchases_with_usage(selectors.publisher_purchases(membership)[:SALES_ROWS]),
-        "requests": selectors.publisher_contact_requests(membership)[:SALES_ROWS],
+        "purchases_page": purchases_page,
+        "purchases": selectors.purchases_with_usage(purchases_page.object_list),
+        "requests_page": requests_page,
+        "requests": requests_page.object_list,
     }
     return render(request, "storefront/sales.html", context)

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from offers.files import stored_file_response
 from offers.listing import ActionKind, listing_build
 from offers.models import Offer, OfferSnapshot
 from offers.types import offer_type_choices
+from safeinput.pagination import paginate
 from storefront import selectors, services
 from storefront.audience import preview_audience, preview_audience_admits
 from storefront.forms import CheckoutForm, ContactForm
@@ -119,7 +119,7 @@ def catalogue(request):
         storefront=filters["storefront"],
         sort=filters["sort"],
     )
-    page = Paginator(entries, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries, CATALOGUE_PAGE_SIZE)
     type_labels = dict(types)
     cards = [
         {

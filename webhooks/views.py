@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required, reauthentication_required
 from accounts.settings_views import settings_context
+from safeinput.pagination import paginate
 from webhooks.forms import WebhookEndpointForm
 from webhooks.models import WebhookEventType
 from webhooks.selectors import webhook_deliveries_of, webhook_deliveries_of_account, webhook_endpoints_of
@@ -70,7 +70,7 @@ def endpoints(request, membership):
 def endpoint(request, membership, endpoint_pk):
     """One endpoint: its events and its delivery log, newest first, with Redeliver for what was not delivered."""
     found = get_object_or_404(webhook_endpoints_of(membership.account_id), pk=endpoint_pk)
-    page = Paginator(webhook_deliveries_of(found), DELIVERIES_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, webhook_deliveries_of(found), DELIVERIES_PAGE_SIZE)
     context = settings_context(membership, "webhooks", endpoint=found, page_obj=page)
     return render(request, "webhooks/endpoint.html", context)
 
