@@ -5,6 +5,7 @@ the attempt holding its token, and rows are always locked submission first, then
 """
 
 import logging
+import math
 import threading
 import uuid
 from collections.abc import Iterator
@@ -100,12 +101,21 @@ def step_context(submission: Submission, step: Step) -> StepContext:
     )
 
 
+class StepBusy(TransientCheckError):
+    """What the step needs is held by another worker for ``retry_in`` seconds: run the step again then, and do not
+    count this attempt (a worker that died mid-send holds the test lead's lease until it runs out)."""
+
+    def __init__(self, message: str, retry_in: float):
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
 def _lead_send_now(**kwargs):
     """Send the check's test lead now; while another worker is sending it, the step is tried again later."""
     try:
         return outbox_send_now(**kwargs)
     except OutboxBusy as busy:
-        raise TransientCheckError(str(busy)) from busy
+        raise StepBusy(str(busy), busy.retry_in) from busy
 
 
 # Errors of our own infrastructure that interrupt an attempt: the database or its connection went away.
@@ -143,6 +153,9 @@ def submission_advance(*, submission_id: int, run_check=None, release_token: str
                 findings = run_check(definition, context) if run_check else definition.check_function(context)
         except TRANSIENT_ERRORS:
             raise
+        except StepBusy as busy:
+            _attempt_deferred(submission_id, step_id, token, busy.retry_in)
+            return
         except Exception as error:  # a check that breaks is our failure, never the publisher's
             if not isinstance(error, TransientCheckError):
                 logger.exception("check %s of submission %s failed", definition.key, submission_id)
@@ -175,6 +188,13 @@ def step_release(*, submission_id: int, token: str) -> bool:
         step.save()
         submission.save(update_fields=["updated_at"])
     return True
+
+
+def _attempt_deferred(submission_id: int, step_id: int, token: str, retry_in: float) -> None:
+    """Give the step back without counting the attempt, and run it again in ``retry_in`` seconds."""
+    if step_release(submission_id=submission_id, token=token):
+        with transaction.atomic():
+            enqueue_advance(submission_id, countdown=max(1, math.ceil(retry_in)))
 
 
 @contextmanager

@@ -108,7 +108,7 @@ def _enqueue(message_id: int) -> None:
 
 def outbox_lease_seconds() -> int:
     """How long a sender holds a message: above the longest send (SMTP or HTTPS timeouts), so a live sender keeps it."""
-    return getattr(settings, "OUTBOX_LEASE_SECONDS", 60)
+    return getattr(settings, "OUTBOX_LEASE_SECONDS", 30)
 
 
 class OutboxBusy(Exception):

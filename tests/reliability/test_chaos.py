@@ -21,6 +21,7 @@ FAST_RECOVERY = {  # the watchdog's thresholds, short so the test is short; the 
     "PIPELINE_STALE_AFTER": 6,
     "PIPELINE_IDLE_AFTER": 6,
     "PIPELINE_RETRY_BACKOFF": 1,
+    "OUTBOX_LEASE_SECONDS": 5,  # a test lead whose sender was killed is free again soon
 }
 
 

@@ -8,7 +8,7 @@ from django.db import OperationalError
 
 from certification import pipeline
 from certification.models import Step
-from certification.pipeline import AttemptInterrupted, step_heartbeat, submission_advance
+from certification.pipeline import AttemptInterrupted, StepBusy, step_heartbeat, submission_advance
 from certification.services import submission_start
 from certification.tasks import advance
 from portal.celery import RECOVERY_TASKS, recovery_on_start
@@ -56,6 +56,18 @@ def test_a_database_error_inside_the_check_releases_the_step(submission, monkeyp
         submission_advance(submission_id=submission.pk, run_check=check)
 
     assert _first_step(submission).state == Step.State.PENDING
+
+
+@pytest.mark.django_db
+def test_a_test_lead_another_worker_still_sends_defers_the_step_without_counting_the_attempt(submission):
+    def busy(definition, context):
+        raise StepBusy("the test lead is being sent by another worker", 12)
+
+    submission_advance(submission_id=submission.pk, run_check=busy)
+
+    step = _first_step(submission)
+    step.refresh_from_db()
+    assert (step.state, step.attempts, step.run_token) == (Step.State.PENDING, 0, "")
 
 
 @pytest.mark.django_db
