@@ -24,6 +24,7 @@ from accounts.models import (
     Membership,
     PublisherAccount,
     PublisherAgreement,
+    SecurityEvent,
     VerificationRequest,
 )
 from accounts.readiness import account_readiness, field_label, field_text
@@ -80,6 +81,26 @@ class InvitationAdmin(admin.ModelAdmin):
         "last_sent_at",
         "cancelled_at",
     ]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Users' security history (sign-ins, failures, lockouts, password and MFA changes): read only."""
+
+    list_display = ["created_at", "user", "kind", "ip_address", "user_agent"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "ip_address"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PublisherAgreement)
