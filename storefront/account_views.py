@@ -1,7 +1,7 @@
 """Customers' pages: sign up, My account, My purchases; and a publisher's Sales page."""
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.security import email_verification_send, next_url
-from accounts.services import AUTH_BACKEND
 from offers import constants as c
 from saas import selectors as saas_selectors
 from saas import services as saas_services
@@ -32,13 +31,16 @@ def sign_up(request):
     form = CustomerSignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        profile = services.customer_sign_up(
-            email=data["email"], password=data["password"], full_name=data["full_name"], company=data["company"]
-        )
-        login(request, profile.user, backend=AUTH_BACKEND)
-        email_verification_send(request, profile.user)  # needed for the next sign-in
-        messages.success(request, _("Welcome to the marketplace."))
-        return redirect(next_url)
+        # One answer whether or not the address is registered: check your email. A new customer gets the link that
+        # verifies the address; the owner of a registered one is told so, and how to sign in or reset the password.
+        if selectors.email_registered(data["email"]):
+            get_adapter(request).send_account_already_exists_mail(data["email"])
+        else:
+            profile = services.customer_sign_up(
+                email=data["email"], password=data["password"], full_name=data["full_name"], company=data["company"]
+            )
+            email_verification_send(request, profile.user)
+        return redirect("account_email_verification_sent")
     return render(request, "storefront/customer/sign_up.html", {"form": form, "next": next_url})
 
 

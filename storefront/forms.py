@@ -1,7 +1,6 @@
 """Forms of the storefront: customer sign-up and profile, Contact me, and checkout."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NewPasswordMixin
@@ -11,8 +10,6 @@ from offers.forms.plans.fields import LineListField, guid_entry
 from offers.forms.technical import GuidField
 from offers.pricing import money
 from offers.validators import validate_plain_text
-
-User = get_user_model()
 
 SUBSCRIPTIONS_MAX = 25
 CONTACT_MESSAGE_MAX_LENGTH = 1000
@@ -25,12 +22,9 @@ class CustomerSignUpForm(NewPasswordMixin, forms.Form):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this email already exists. Sign in; your account can be a customer too.")
-            )
-        return email
+        # A registered address is not refused here: the answer must not tell who is registered (the view emails
+        # the address's owner instead).
+        return self.cleaned_data["email"].lower()
 
 
 class CustomerProfileForm(forms.Form):

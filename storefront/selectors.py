@@ -1,6 +1,7 @@
 """Read-only queries of the storefront: the catalogue, listed offers, customers' subscriptions and purchases."""
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import Http404
 
@@ -9,6 +10,11 @@ from saas.selectors import usage_totals
 from storefront.models import CatalogueEntry, ContactRequest, CustomerProfile, CustomerSubscription, Purchase
 
 SEARCH_TERMS_MAX = 8
+
+
+def email_registered(email: str) -> bool:
+    """Whether a user (publisher, customer or staff) already signs in with this email."""
+    return get_user_model().objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists()
 
 
 def customer_profile(user) -> CustomerProfile | None:

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership
+from outbox.models import OutboxMessage
 from storefront.models import CustomerProfile
 from storefront.selectors import customer_subscription_ids, customer_tenant_id
 from tests.factories import PASSWORD
@@ -26,20 +27,27 @@ def test_a_customer_signs_up_with_an_email_and_is_no_publisher(client):
     )
 
     assert response.status_code == 302
-    assert response.url == "/marketplace/"
+    assert response.url == reverse("account_email_verification_sent")
     profile = CustomerProfile.objects.get()
     assert profile.user.email == "casey@woodgrove.example"
     assert not Membership.objects.filter(user=profile.user).exists()
-    assert client.get(reverse("storefront:account")).status_code == 200
+    assert "_auth_user_id" not in client.session  # signed in only once the address is verified
 
 
-def test_signing_up_with_a_taken_email_is_refused(client, owner):
-    response = client.post(
-        reverse("storefront:sign-up"), {"full_name": "X", "email": owner.user.email, "password": PASSWORD}
+def test_signing_up_with_a_registered_email_answers_as_for_a_new_one_and_emails_its_owner(client, owner):
+    new = client.post(
+        reverse("storefront:sign-up"), {"full_name": "X", "email": "new@woodgrove.example", "password": PASSWORD}
     )
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode()
-    assert not CustomerProfile.objects.exists()
+    taken = client.post(
+        reverse("storefront:sign-up"), {"full_name": "X", "email": owner.user.email.upper(), "password": PASSWORD}
+    )
+
+    assert (taken.status_code, taken.url) == (new.status_code, new.url)
+    assert not CustomerProfile.objects.filter(user=owner.user).exists()
+    [message] = OutboxMessage.objects.filter(recipients=[owner.user.email.lower()])
+    assert "already" in message.subject.lower() or "already" in message.body_text.lower()
+    owner.user.refresh_from_db()
+    assert owner.user.check_password(PASSWORD)
 
 
 def test_sign_up_never_redirects_to_another_site(client):
@@ -47,7 +55,7 @@ def test_sign_up_never_redirects_to_another_site(client):
         reverse("storefront:sign-up"),
         {"full_name": "C", "email": "c@woodgrove.example", "password": PASSWORD, "next": "https://evil.example/"},
     )
-    assert response.url == reverse("storefront:account")
+    assert response.url == reverse("account_email_verification_sent")
 
 
 def test_a_customer_registers_a_tenant_and_subscriptions(customer_client, customer):
