@@ -66,7 +66,7 @@ def test_every_attempt_is_logged_with_the_answer_status_duration_and_excerpt(htt
 
 
 def test_a_message_waits_while_an_earlier_one_of_its_group_is_pending(https_endpoint):
-    first = _webhook(https_endpoint, "hook:3", group="endpoint:7:offer:1")
+    _webhook(https_endpoint, "hook:3", group="endpoint:7:offer:1")
     second = _webhook(https_endpoint, "hook:4", group="endpoint:7:offer:1", status="offer.status_changed")
 
     result = outbox_deliver_message(message_id=second.pk)
@@ -125,7 +125,9 @@ def test_a_message_naming_an_unregistered_signer_is_not_sent_and_the_error_is_re
 
 
 def test_a_webhook_to_a_private_address_is_refused_by_the_outbound_policy():
-    message = outbox_webhook(key="hook:12", url="https://10.0.0.5/hooks", payload={}, signer="test-hmac", meta={"endpoint": 1})
+    message = outbox_webhook(
+        key="hook:12", url="https://10.0.0.5/hooks", payload={}, signer="test-hmac", meta={"endpoint": 1}
+    )
 
     result = outbox_deliver_message(message_id=message.pk)
 
