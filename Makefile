@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: run test lint format bench screenshots services chromium azurite venv clean lock
+.PHONY: run test lint format bench chaos screenshots services chromium azurite axe venv clean lock
 
 # Installs come from the lock file (exact versions with hashes), so CI breaks only when the code changes.
 $(STAMP): pyproject.toml requirements.lock
@@ -55,9 +55,20 @@ $(AZURITE)/node_modules/.installed: $(AZURITE)/package-lock.json
 
 azurite: $(AZURITE)/node_modules/.installed
 
-test: services chromium azurite $(STAMP)
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-		$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+# axe-core, the accessibility rules the browser tests run in every page they check (tests/browser/test_a11y_browser.py):
+# the exact version of its npm lock, in a folder of its own, injected from there (no CDN at run time).
+AXE := .ci/axe
+$(AXE)/node_modules/.installed: $(AXE)/package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
+	npm ci --prefix $(AXE) --no-audit --no-fund --loglevel error
+	touch $@
+
+axe: $(AXE)/node_modules/.installed
+
+# The suite runs in two shards side by side (.ci/test-shards: the browser, fault and SaaS client tests beside the rest),
+# each with its own database and Redis db. PYTEST_ARGS runs just those arguments in one process instead.
+test: services chromium azurite axe $(STAMP)
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_BROKER_URL=$(TEST_BROKER_URL) bash .ci/test-shards $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -67,6 +78,13 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Fault injection (chaos/run.py): real workers SIGKILLed during 20 submissions, its own redis-server stopped 30 s,
+# the portal's database connections terminated; prints the figures. CHAOS_ARGS picks scenarios: kill broker db.
+CHAOS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_chaos
+CHAOS_REDIS_PORT ?= 6390
+chaos: services $(STAMP)
+	CHAOS_DATABASE_URL=$(CHAOS_DATABASE_URL) CHAOS_REDIS_PORT=$(CHAOS_REDIS_PORT) $(BIN)/python -m chaos.run $(CHAOS_ARGS)
 
 bench: $(STAMP)
 	@shopt -s nullglob; scripts=(benchmarks/*.py); \

@@ -4,6 +4,7 @@ and save PNGs of its main pages under docs/screenshots/ (`make screenshots`)."""
 import argparse
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -31,6 +32,7 @@ CHROMIUM_ARGS = [
 # The demo data's sign-ins and offers (portal/management/commands/demo_data.py, offers/demo.py).
 OWNER = ("owner@contoso.example", "demo-owner-pass")
 REVIEWER = ("reviewer@portal.example", "demo-reviewer-pass")
+OPERATOR = ("operator@portal.example", "demo-operator-pass")
 DRAFT = "contoso-secure-gateway"  # a draft with some pages complete and some not started
 ATTENTION = "contoso-migration-poc"  # Attention needed, with a reviewer's failure report
 PUBLISHING = "contoso-security-workshop"  # Publish in progress, waiting in the content review queue
@@ -147,6 +149,26 @@ def publisher_pictures(page: Page, base: str) -> None:
     shoot(page, "storefront-offer")
 
 
+def keyboard_pictures(page: Page, base: str) -> None:
+    """The keyboard's way in: the skip link (the first Tab of every page) and a field with its focus ring."""
+    sign_in(page, base, OWNER)
+    open_offer(page, base, DRAFT)
+    page.get_by_test_id("offer-nav").get_by_role("link", name="Offer listing").click()
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    shoot(page, "keyboard-skip-link")
+    page.keyboard.press("Enter")  # into the page: the next Tabs reach the offer's pages, then the form
+    name = page.get_by_role("textbox", name="Name", exact=True)
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if name.evaluate("el => el === document.activeElement"):
+            break
+    page.keyboard.type("Contoso Secure Gateway")
+    page.evaluate("window.scrollTo(0, 0)")  # the navigation bar in the picture too
+    shoot(page, "keyboard-focused-field")
+
+
 def reviewer_pictures(page: Page, base: str) -> None:
     sign_in(page, base, REVIEWER)
     page.goto(f"{base}/admin/")
@@ -154,6 +176,14 @@ def reviewer_pictures(page: Page, base: str) -> None:
     page.get_by_role("button", name="Toggle navigation").click()  # the queue's columns need the room
     expect(page.locator("#result_list tbody tr").first).to_be_visible()  # the demo item waiting for review
     shoot(page, "admin-review-queue")
+
+
+def operator_pictures(page: Page, base: str) -> None:
+    sign_in(page, base, OPERATOR)
+    page.set_viewport_size({**VIEWPORT, "height": 1500})  # the queues, the throughput charts and the offers
+    page.goto(f"{base}/admin/")
+    expect(page.get_by_test_id("chart-offers-by-status")).to_have_attribute("data-drawn", re.compile(r"^[1-9]"))
+    shoot(page, "admin-dashboard")
 
 
 def main() -> None:
@@ -168,7 +198,7 @@ def main() -> None:
             wait_until_up(process, base, Path(folder) / "make-run.log")
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-                for take in (publisher_pictures, reviewer_pictures):
+                for take in (publisher_pictures, keyboard_pictures, reviewer_pictures, operator_pictures):
                     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
                     context.set_default_timeout(20_000)
                     take(context.new_page(), base)

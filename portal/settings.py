@@ -35,12 +35,22 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_results",
     "axes",
+    "allauth",  # sign-in, sign-up, email verification, password reset and change, re-authentication (issue 22)
+    "allauth.account",
+    "allauth.mfa",  # TOTP, WebAuthn passkeys and security keys, recovery codes
+    "allauth.usersessions",  # the user's sessions: browser, IP, last seen; end any or all
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "outbox",
     "accounts",
     "offers",
+    "webhooks",
     "certification",
+    "saas",
     "storefront",
+    "api",
     "portal",
 ]
 
@@ -48,16 +58,21 @@ MIDDLEWARE = [
     "portal.logs.RequestIdMiddleware",  # first, so every line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.HostileInputMiddleware",  # before anything reads a cookie, a parameter or a body
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.middleware.NotFoundPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.deferred.DeferredWorkMiddleware",  # after messages: "the work will start shortly"
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.CurrentAccountMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",  # staff before admin, members of accounts that require MFA
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -101,7 +116,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -117,7 +132,48 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# django-axes keeps the per-account lockout (issue 22): allauth's rate limits answer a form error, while axes
+# locks the email for a cool-off that the lockout page states, emails the holder once per lockout
+# (accounts/lockout.py), and leaves attempts operators can read and reset in admin.
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the page states holds
+
+# django-allauth (issue 22): sign-in by email; sign-up verifies the email before the account signs in; the same
+# answer whether or not an address is registered (its holder gets an email instead); every email via the outbox.
+ACCOUNT_ADAPTER = "accounts.adapters.PortalAccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm", "signup": "accounts.forms.SignUpForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_SESSION_REMEMBER = None  # the "Remember me" box decides
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; the others end (accounts/receivers.py)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)  # seconds a reset link works
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=300)  # seconds
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Publisher Portal: "
+# Axes locks an account after AXES_FAILURE_LIMIT wrong passwords; allauth still slows down one address trying many.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip"}
+MFA_ADAPTER = "accounts.adapters.PortalMfaAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "accounts.forms.MfaReauthenticateForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Publisher Portal")
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in development only
+# Staff (operators, reviewers, superusers) set up MFA before they reach Django admin.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+# Turning MFA off, creating or revoking API tokens and webhook secrets, inviting members and changing roles ask for
+# the password (or an MFA code) again when the last re-authentication is older than ACCOUNT_REAUTHENTICATION_TIMEOUT.
+REAUTHENTICATION_REQUIRED = env.bool("REAUTHENTICATION_REQUIRED", default=True)
+USERSESSIONS_TRACK_ACTIVITY = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
@@ -217,9 +273,25 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "pipeline-watchdog": {"task": "certification.tasks.pipeline_watchdog", "schedule": 60.0},
+    # Recovery (issue 15): a step with no heartbeat or an idle submission is back within a minute of the database or
+    # the broker returning; outbox messages left behind (a lost task, a dead sender) are handed over again.
+    "pipeline-watchdog": {"task": "certification.tasks.pipeline_watchdog", "schedule": 15.0},
+    "outbox-redrive": {"task": "outbox.tasks.outbox_redrive", "schedule": 15.0},
     "stop-sell-complete": {"task": "certification.tasks.stop_sell_complete", "schedule": 60.0},
+    "saas-operations-settle": {"task": "saas.tasks.operations_settle", "schedule": 300.0},
+    "dashboard-daily-figures": {"task": "portal.tasks.daily_figures_refresh", "schedule": 300.0},
+    "webhook-endpoints-failing": {"task": "webhooks.tasks.webhook_endpoints_failing_check", "schedule": 3600.0},
+    "api-idempotency-prune": {"task": "api.tasks.idempotency_prune", "schedule": 3600.0},
+    # Issue 13: the expected finishes the overview shows, and the operators' alert of review items past due.
+    "certification-forecasts": {"task": "certification.tasks.forecasts_refresh", "schedule": 300.0},
+    "review-overdue-alert": {"task": "certification.tasks.review_overdue_alert", "schedule": 300.0},
 }
+# Issue 13: a resubmission within this many days of its rejection keeps its original due date in the review queue.
+REVIEW_RESUBMISSION_DAYS = env.int("REVIEW_RESUBMISSION_DAYS", default=14)
+# Webhooks: an endpoint whose every delivery failed for this many days is disabled and its Owners are emailed.
+WEBHOOK_DISABLE_AFTER_DAYS = env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=5)
+# The admin dashboard's daily figures (portal/figures.py): beat recomputes this many days, today included.
+DASHBOARD_RECOMPUTE_DAYS = env.int("DASHBOARD_RECOMPUTE_DAYS", default=2)
 # Beat keeps its schedule and a lease in the database (portal/beat.py): a second beat stands by and sends nothing;
 # it takes over when the holder's lease (seconds) runs out. No schedule file, so a beat-only host needs no var/.
 CELERY_BEAT_SCHEDULER = "portal.beat:LeaderScheduler"
@@ -242,8 +314,13 @@ DEMO_DATA = env.bool("DEMO_DATA", default=None)
 # The publishing pipeline.
 PIPELINE_STEP_MAX_ATTEMPTS = env.int("PIPELINE_STEP_MAX_ATTEMPTS", default=3)
 PIPELINE_RETRY_BACKOFF = env.int("PIPELINE_RETRY_BACKOFF", default=30)  # seconds, doubled per attempt
-PIPELINE_STALE_AFTER = env.int("PIPELINE_STALE_AFTER", default=600)  # a running step with no heartbeat
-PIPELINE_IDLE_AFTER = env.int("PIPELINE_IDLE_AFTER", default=120)  # a running submission nobody advances
+PIPELINE_HEARTBEAT_EVERY = env.float("PIPELINE_HEARTBEAT_EVERY", default=5.0)  # a running step's heartbeat
+PIPELINE_STALE_AFTER = env.int("PIPELINE_STALE_AFTER", default=30)  # a running step with no heartbeat
+PIPELINE_IDLE_AFTER = env.int("PIPELINE_IDLE_AFTER", default=30)  # a running submission nobody advances
+# The outbox (issue 15): a sender's lease on a message (above the SMTP and HTTPS timeouts), and how long a pending
+# message may wait past its due time before beat's re-drive hands it over again.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=30)
+OUTBOX_REDRIVE_AFTER = env.int("OUTBOX_REDRIVE_AFTER", default=30)
 REVIEW_CLAIM_MINUTES = env.int("REVIEW_CLAIM_MINUTES", default=60)
 REVIEW_MAX_CLAIMS = env.int("REVIEW_MAX_CLAIMS", default=5)
 
@@ -276,6 +353,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIN
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads the cookie: htmx sends the token from <body hx-headers>
 X_FRAME_OPTIONS = "DENY"
 
 # Operators who are emailed when a pipeline step fails on our side (comma-separated addresses).
@@ -334,3 +412,37 @@ OUTBOUND_SANDBOX_CA = env.path("OUTBOUND_SANDBOX_CA", default=VAR_DIR / "sandbox
 # no network" as a warning instead of failing the publisher. Off by default; `make run` turns it on.
 OUTBOUND_OFFLINE_WARN = env.bool("OUTBOUND_OFFLINE_WARN", default=False)
 OUTBOUND_NETWORK_PROBE = env("OUTBOUND_NETWORK_PROBE", default="www.microsoft.com:443")  # host:port
+
+# The publishers' REST API (api/, /api/v1/): its views set their own authentication (API tokens), permissions,
+# throttles and exception handler, so these defaults only fill what DRF needs and touch no other view.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": env("API_RATE_PER_TOKEN", default="600/min"),
+        "api_token_write": env("API_WRITE_RATE_PER_TOKEN", default="120/min"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Publisher Portal API",
+    "DESCRIPTION": "Offers, pages, plans, uploads, Review and publish, submissions and their reports.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OfferStatusEnum": "offers.models.Offer.Status",
+        "PlanStatusEnum": "offers.models.Plan.Status",
+        "PageStatusEnum": "offers.pages.PageStatus",
+        "SubmissionStateEnum": "certification.models.Submission.State",
+        "StepStateEnum": "certification.models.Step.State",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+    ],
+}

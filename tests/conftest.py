@@ -34,6 +34,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _sign_in_hardening(settings):
+    """Staff MFA before admin and re-authentication before sensitive changes are off for tests that sign in with
+    force_login; the tests of issue 22 (tests/accounts/test_security*.py, the browser tests) turn them on."""
+    settings.STAFF_MFA_REQUIRED = False
+    settings.REAUTHENTICATION_REQUIRED = False
+
+
 @pytest.fixture
 def policies(db):
     """The seeded policy catalogue (transactional tests flush what the migration seeded)."""

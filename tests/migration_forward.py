@@ -29,7 +29,7 @@ OLD_LEAVES = [
     ("offers", "0002_snapshots_and_transitions"),
     ("certification", "0005_staff_groups"),
 ]
-PROJECT_APPS = {"portal", "offers", "certification", "accounts", "outbox", "storefront"}
+PROJECT_APPS = {"portal", "offers", "certification", "accounts", "outbox", "storefront", "saas", "api", "webhooks"}
 NEW_APPS = {"accounts", "outbox", "storefront"}
 NEW_MIGRATIONS = {
     ("portal", "0003_moved_to_accounts_and_storefront"),
@@ -58,13 +58,27 @@ ADDED_FIELDS = {
         **_LEGAL_BLANK,
         "verification": "verified",
         "verification_changed_at": None,
+        "mfa_required": False,  # issue 22
     },
     ("other_account", "accounts.PublisherAccount"): {
         **_LEGAL_BLANK,
         "verification": "not_submitted",
         "verification_changed_at": None,
+        "mfa_required": False,
     },
     ("invitation", "accounts.Invitation"): {"resent_count": 0, "last_sent_at": None, "cancelled_at": None},
+    # Webhooks (signer, meta, ordered groups) and the sending lease with the re-drive's due time (issue 15).
+    ("outbox_message", "outbox.OutboxMessage"): {
+        "meta": {},
+        "signer": "",
+        "group": "",
+        "sending_until": None,
+        "next_attempt_at": None,
+    },
+    # The offer's search text (issue 16): offer ID, alias and listing name, lower case, one a line.
+    ("offer", "offers.Offer"): {"search_text": "contoso-analytics\ncontoso analytics\n"},
+    # A purchase of a SaaS offer gets its SaaS subscription (saas.Subscription), under the same ID.
+    ("purchase", "storefront.Purchase"): {"saas_subscription_id": UUID("5d1e2f3a-2222-4222-8222-00000000000c")},
 }
 # Permissions later migrations gave a staff group, beyond the ones it had.
 GRANTED = {

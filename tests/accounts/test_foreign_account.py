@@ -6,7 +6,9 @@ from django.urls import reverse
 
 from accounts.models import AccountEvent, Invitation, Membership, PublisherAccount
 from accounts.selectors import SESSION_ACCOUNT_KEY
+from certification.models import Notice
 from tests.factories import InvitationFactory, MembershipFactory
+from tests.webhooks.factories import webhook_state, webhook_targets
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +18,12 @@ ACCOUNT_OBJECT_URLS = [
     ("accounts:member-remove", "member"),
     ("accounts:invitation-resend", "invitation"),
     ("accounts:invitation-cancel", "invitation"),
+    ("webhooks:endpoint", "endpoint"),
+    ("webhooks:endpoint-rotate", "endpoint"),
+    ("webhooks:endpoint-enable", "endpoint"),
+    ("webhooks:endpoint-delete", "endpoint"),
+    ("webhooks:delivery-redeliver", "delivery"),
+    ("certification-notices:read", "notice"),
 ]
 # Every new page of the current account: (method, URL name).
 CURRENT_ACCOUNT_URLS = [
@@ -27,9 +35,18 @@ CURRENT_ACCOUNT_URLS = [
     ("get", "accounts:settings-verification"),
     ("post", "accounts:settings-verification-submit"),
     ("get", "accounts:settings-history"),
+    ("get", "accounts:settings-api-tokens"),
+    ("post", "accounts:settings-api-tokens"),
     ("get", "accounts:members"),
     ("post", "accounts:members"),
+    ("post", "accounts:mfa-requirement"),
+    ("get", "accounts:security"),
+    ("post", "accounts:sessions-end-others"),
     ("post", "accounts:leave"),
+    ("get", "webhooks:endpoints"),
+    ("post", "webhooks:endpoints"),
+    ("get", "certification-notices:list"),
+    ("post", "certification-notices:read-all"),
 ]
 
 
@@ -39,6 +56,7 @@ def _state(account) -> tuple:
         sorted(Membership.objects.filter(account=account).values_list("pk", "role")),
         sorted(Invitation.objects.filter(account=account).values_list("pk", "cancelled_at", "resent_count")),
         AccountEvent.objects.filter(account=account).count(),
+        webhook_state(account),
     )
 
 
@@ -48,10 +66,12 @@ def test_every_account_object_url_is_404_for_a_member_of_another_account(
     client, owner, developer, name, target, their_role
 ):
     invitation = InvitationFactory(account=owner.account)
+    webhooks = webhook_targets(owner.account)
     before = _state(owner.account)
     outsider = MembershipFactory(role=their_role)
     client.force_login(outsider.user)
-    pk = developer.pk if target == "member" else invitation.pk
+    notice = Notice.objects.create(user=owner.user, key="foreign", message="m")
+    pk = {"member": developer.pk, "invitation": invitation.pk, "notice": notice.pk, **webhooks}[target]
     response = client.post(reverse(name, args=[pk]), {"role": Membership.Role.OWNER})
     assert response.status_code == 404
     assert _state(owner.account) == before

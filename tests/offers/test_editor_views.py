@@ -7,6 +7,7 @@ from django.urls import reverse
 from offers.models import Offer, OfferEvent, OfferPage
 from offers.samples import png_upload
 from offers.services import offer_file_store
+from tests.certification.support import finding_make
 from tests.offers.factories import OfferFactory, OfferPageFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,7 @@ OFFER_URLS = [
     ("post", "certification:plan-sell-again", True, ()),
     ("get", "certification:history", False, ()),
     ("get", "certification:compare", False, ()),
+    ("post", "certification:finding-message", False, ()),
     ("get", "offers:plan-new", False, ()),
     ("post", "offers:plan-new", False, ()),
     ("get", "offers:plan", True, ()),
@@ -56,6 +58,8 @@ OFFER_URLS = [
     ("post", "offers:plan-delete", True, ()),
     ("get", "offers:audience-export", False, ()),
     ("get", "offers:file", False, ()),
+    ("get", "saas-publisher:credentials", False, ()),
+    ("post", "saas-publisher:credentials", False, ()),
     *[(method, "offers:page", False, (key,)) for key in PAGE_KEYS for method in ("get", "post")],
 ]
 
@@ -63,6 +67,8 @@ OFFER_URLS = [
 def _url(offer, plan, name, with_plan, extra):
     if name == "offers:file":  # a file uploaded to the offer
         extra = (offer_file_store(offer, png_upload(216, 216), content_type="image/png").pk,)
+    if name == "certification:finding-message":  # a finding of the offer's last submission
+        extra = (finding_make(offer).pk,)
     return reverse(name, args=[offer.pk, plan.pk] if with_plan else [offer.pk, *extra])
 
 

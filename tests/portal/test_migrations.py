@@ -48,7 +48,21 @@ FORWARD_MIGRATIONS = {
     "accounts.0004_verification_replaces_flags",
     "certification.0008_submission_waits_for_verification",
     "certification.0009_operators_verify_accounts",
+    "certification.0010_conversation_notices_forecasts",
     "portal.0004_beat_lease_and_outages",
+    "outbox.0002_webhooks_and_attempts",
+    "portal.0005_daily_figures",
+    "accounts.0005_api_tokens",
+    "api.0001_initial",
+    "outbox.0003_outbox_sending_lease",
+    "webhooks.0001_initial",
+    "saas.0001_initial",
+    "storefront.0002_purchase_saas_subscription",
+    "storefront.0003_saas_subscriptions_of_earlier_purchases",
+    "accounts.0006_security",  # issue 22: MFA requirement, security history (allauth's own apps migrate first)
+    "accounts.0007_email_addresses_of_existing_users",
+    "offers.0004_offer_search_text",  # issue 16: stored search text, trigram indexes on PostgreSQL
+    "storefront.0004_catalogue_search_trgm",
 }
 RELABELLED = {
     "portal.publisheraccount": "accounts.publisheraccount",
