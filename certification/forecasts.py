@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -120,6 +121,7 @@ def _queue_forecasts(now) -> dict[str, dict]:
             "reviewers": row["reviewers"],
             "active": active.get(level, 0),
             "rate": per_reviewer * max(active.get(level, 0), 1),  # decisions per business day now
+            "open": len(places[level]),
             "places": places[level],
         }
     return out
@@ -155,7 +157,7 @@ class Eta:
 def _queue_eta(item: ReviewItem, data: dict | None, start: datetime) -> Eta:
     if not data or not data["decisions"]:
         return Eta(None, None, _("typically 3 business days · no recent data"), no_data=True)
-    ahead = data["places"].get(str(item.pk), len(data["places"]))
+    ahead = data["place"] if data.get("place") is not None else data["open"]
     decisions = ahead + 1
     rate = data["rate"]
     low = business_time_after(start, decisions / rate)
@@ -179,6 +181,9 @@ def _step_eta(step: Step, data: dict | None, start: datetime, now: datetime) -> 
     return Eta(low, high, basis)
 
 
+FIGURES = ("p50", "p90", "runs", "decisions", "rate", "open")
+
+
 def submission_forecast(steps: list[Step], review_item: ReviewItem | None, now=None) -> Eta | None:
     """Set ``eta`` on each pending, running or waiting step before the sign-off; return the whole submission's.
 
@@ -193,7 +198,12 @@ def submission_forecast(steps: list[Step], review_item: ReviewItem | None, now=N
     keys = {f"step:{s.key}" for s in ahead}
     if review_item is not None:
         keys.add(f"queue:{review_item.level}")
-    stored = dict(Forecast.objects.filter(key__in=keys).values_list("key", "data"))
+    # Only the figures and this item's place are read, never the queue's whole list of places.
+    rows = Forecast.objects.filter(key__in=keys).annotate(**{name: KeyTransform(name, "data") for name in FIGURES})
+    if review_item is not None:
+        rows = rows.annotate(place=KeyTransform(str(review_item.pk), KeyTransform("places", "data")))
+    names = [*FIGURES, *(["place"] if review_item is not None else [])]
+    stored = {row.pop("key"): row for row in rows.values("key", *names)}
     low = high = now
     no_data = False
     for step in ahead:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from certification import reviews
 from certification.forms import ReviewDecision
-from certification.models import Finding, ReviewItem
+from certification.models import Finding, FindingMessage, ReviewItem
 from offers.files import stored_file_response
 from offers.models import OfferSnapshot
 
@@ -36,7 +36,10 @@ class ReviewItemPageMixin:
             ("review/", self.review_view, "review"),
             ("file/<str:file_id>/", self.file_view, "file"),
         ]
-        urls += [("answer/<int:finding_id>/", self.answer_view, "answer")]
+        urls += [
+            ("answer/<int:finding_id>/", self.answer_view, "answer"),
+            ("attachment/<int:message_id>/", self.attachment_view, "attachment"),
+        ]
         if self.decides:
             urls += [
                 ("checklist/<int:finding_id>/", self.checklist_view, "checklist"),
@@ -176,6 +179,25 @@ class ReviewItemPageMixin:
             self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(f"{self._url('review', item)}#finding-{finding_id}")
 
+    def attachment_view(self, request, object_id, message_id):
+        """Serve a file the publisher attached to a message on a finding of the item's offer."""
+        item = self._item(request, object_id)
+        message = (
+            FindingMessage.objects.filter(
+                pk=message_id, finding__submission__offer_id=item.submission.offer_id, attachment__isnull=False
+            )
+            .select_related("attachment")
+            .first()
+        )
+        if message is None:
+            raise Http404(_("No such attachment on this offer."))
+        stored = message.attachment
+        response = stored_file_response(
+            stored.file.name, content_type=stored.content_type, filename=stored.original_name, inline=False
+        )
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
     @method_decorator(require_POST)
     def checklist_view(self, request, object_id, finding_id):
         """Tick a previous finding of a resubmission as fixed or still present."""
@@ -254,6 +276,7 @@ class ReviewItemPageMixin:
             "release_url": self._url("release", item) if decides else "",
             "decide_url": self._url("decide", item) if decides else "",
             "answer_url": self._url("answer", item, 0).removesuffix("0/"),
+            "attachment_url": self._url("attachment", item, 0).removesuffix("0/"),
             "checklist_url": self._url("checklist", item, 0).removesuffix("0/") if decides else "",
         }
         return TemplateResponse(request, self.review_template, context, status=status)

@@ -11,6 +11,8 @@ from certification.events import event_finding_answered
 from certification.models import ChecklistMark, Finding, FindingMessage, ReviewItem
 from certification.notifications import notify_finding_message, operator_recipients
 from offers.history import history_record
+from offers.services import offer_file_store
+from offers.validators import validate_pdf, validate_png
 
 MAX_MESSAGE = 4000
 
@@ -37,11 +39,30 @@ def _reviewers(finding: Finding) -> list[str]:
 
 
 @transaction.atomic
+def _attachment_type(upload) -> str:
+    """Return the content type of an attachment the publisher may send (a PDF document or a PNG image)."""
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        validate_pdf(upload)
+        return "application/pdf"
+    if head.startswith(b"\x89PNG"):
+        validate_png(upload)
+        return "image/png"
+    raise ValidationError({"attachment": _("Attach a PDF document or a PNG image.")})
+
+
 def finding_reply(
-    *, membership, finding_id: int, body: str, dispute: bool = False, offer_id: int | None = None
+    *,
+    membership,
+    finding_id: int,
+    body: str,
+    dispute: bool = False,
+    offer_id: int | None = None,
+    attachment=None,
 ) -> FindingMessage:
     """The publisher replies to a finding of one of the account's offers (of ``offer_id`` when given), or disputes
-    it."""
+    it, optionally with an attachment (a PDF or a PNG, checked like the editor's uploads)."""
     if not membership.can_publish:
         raise PermissionDenied(_("Only Owners and Managers answer certification findings."))
     finding = (
@@ -58,7 +79,17 @@ def finding_reply(
     if finding.withdrawn:
         raise ValidationError(_("This finding was withdrawn."))
     kind = FindingMessage.Kind.DISPUTE if dispute else FindingMessage.Kind.REPLY
-    message = FindingMessage.objects.create(finding=finding, kind=kind, author=membership.user, body=_body(body))
+    body = _body(body)
+    stored = None
+    if attachment is not None:
+        try:
+            content_type = _attachment_type(attachment)
+        except ValidationError as error:
+            raise ValidationError({"attachment": error.messages}) from error
+        stored = offer_file_store(finding.submission.offer, attachment, content_type=content_type, by=membership.user)
+    message = FindingMessage.objects.create(
+        finding=finding, kind=kind, author=membership.user, body=body, attachment=stored
+    )
     item = _review_item(finding)
     message.admin_url = (
         reverse("admin:certification_reviewitem_review", args=[item.pk])

@@ -4,6 +4,7 @@ the conversation on a finding, and the bell."""
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -309,3 +310,31 @@ def test_another_users_entry_is_not_found(owner, owner_client, manager):
     assert response.status_code == 404
     notice.refresh_from_db()
     assert notice.unread
+
+
+def test_a_reply_may_carry_a_pdf_the_reviewer_downloads(reviewer_client, owner, owner_client, consulting):
+    submission, item = _rejected(reviewer_client, owner, consulting)
+    finding = submission.findings.get(source=Finding.Source.REVIEWER)
+    pdf = SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", "application/pdf")
+
+    owner_client.post(_reply_url(consulting, finding), {"body": "See the PDF.", "action": "reply", "attachment": pdf})
+
+    message = FindingMessage.objects.get(finding=finding)
+    assert message.attachment.original_name == "evidence.pdf"
+    url = reverse("admin:certification_reviewitem_attachment", args=[item.pk, message.pk])
+    download = reviewer_client.get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_an_attachment_that_is_neither_pdf_nor_png_is_refused(reviewer_client, owner, owner_client, consulting):
+    submission, _item = _rejected(reviewer_client, owner, consulting)
+    finding = submission.findings.get(source=Finding.Source.REVIEWER)
+    script = SimpleUploadedFile("run.sh", b"#!/bin/sh\nrm -rf /\n", "text/plain")
+
+    response = owner_client.post(
+        _reply_url(consulting, finding), {"body": "Hi", "action": "reply", "attachment": script}, follow=True
+    )
+
+    assert "Attach a PDF document or a PNG image." in response.content.decode()
+    assert not FindingMessage.objects.exists()
