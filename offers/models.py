@@ -55,6 +55,12 @@ class Offer(ConcurrentTransitionMixin, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    search_text = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Offer ID, alias and listing name, lower case, one a line: what the dashboard and admin search."),
+    )
 
     class Meta:
         ordering = ["-updated_at"]
@@ -65,6 +71,8 @@ class Offer(ConcurrentTransitionMixin, models.Model):
         return f"{self.alias} ({self.offer_id})"
 
     def save(self, *args, **kwargs):
+        if self._state.adding and not self.search_text:
+            self.search_text = self.search_text_for()
         # Offer ID, alias, type and account never change once the offer exists, whatever the caller does.
         loaded = getattr(self, "_loaded_identity", None)
         if loaded:
@@ -75,6 +83,10 @@ class Offer(ConcurrentTransitionMixin, models.Model):
                 )
         super().save(*args, **kwargs)
         self._loaded_identity = {f: getattr(self, f) for f in self.IMMUTABLE_FIELDS}
+
+    def search_text_for(self, listing_name: str = "") -> str:
+        """Return the offer's search text with this listing name (``offers.services.page_save`` keeps it current)."""
+        return "\n".join([self.offer_id, self.alias, listing_name or ""]).lower()
 
     @classmethod
     def from_db(cls, db, field_names, values):

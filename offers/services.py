@@ -12,6 +12,8 @@ from offers.history import history_record
 from offers.models import Offer, OfferFile, OfferPage, Plan
 from offers.types import offer_type
 
+LISTING_PAGE = "offer_listing"  # its ``name`` is part of the offer's search text
+
 
 @transaction.atomic
 def offer_create(*, membership, offer_type_key: str, offer_id: str, alias: str) -> Offer:
@@ -73,7 +75,10 @@ def page_save(*, offer: Offer, key: str, form: PageForm, by) -> OfferPage:
     page, _created = OfferPage.objects.update_or_create(
         offer=offer, key=key, defaults={"data": values, "updated_by": by}
     )
-    Offer.objects.filter(pk=offer.pk).update(updated_at=page.updated_at)
+    changes = {"updated_at": page.updated_at}
+    if key == LISTING_PAGE:  # the listing name is searched (dashboard, admin): the one path that changes it
+        changes["search_text"] = offer.search_text_for(values.get("name") or "")
+    Offer.objects.filter(pk=offer.pk).update(**changes)
     return page
 
 

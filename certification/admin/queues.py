@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy
 from certification import reviews
 from certification.admin.filters import AutoApprovedFilter, ClaimFilter, OverdueFilter
 from certification.admin.review_page import ReviewItemPageMixin
+from certification.admin.search import OfferSearchMixin
 from certification.models import REVIEW_QUEUE_MODELS, ReviewerAlias, ReviewItem
 
 
-class ReviewQueueAdmin(ReviewItemPageMixin, admin.ModelAdmin):
+class ReviewQueueAdmin(OfferSearchMixin, ReviewItemPageMixin, admin.ModelAdmin):
     """One reviewer queue: the open items of one level, in the order they first arrived."""
 
     decides = True
@@ -129,7 +130,7 @@ for _queue in REVIEW_QUEUE_MODELS.values():  # one list and permission per level
 
 
 @admin.register(ReviewItem)
-class ReviewItemAdmin(ReviewItemPageMixin, admin.ModelAdmin):
+class ReviewItemAdmin(OfferSearchMixin, ReviewItemPageMixin, admin.ModelAdmin):
     """Every review item, open or decided, with who or which rule decided it (read only)."""
 
     list_display = [

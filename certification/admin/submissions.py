@@ -14,6 +14,7 @@ from django_fsm.admin import FSMAdminMixin
 
 from certification import operations
 from certification.admin.inlines import ReadOnlyInline
+from certification.admin.search import OfferSearchMixin
 from certification.models import (
     Finding,
     ReviewItem,
@@ -47,7 +48,7 @@ class ReviewItemInline(ReadOnlyInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(FSMAdminMixin, admin.ModelAdmin):
+class SubmissionAdmin(OfferSearchMixin, FSMAdminMixin, admin.ModelAdmin):
     """Submissions, read only; operators re-drive and cancel them through the operator services.
 
     django-fsm-2 lists the transitions to offer: only those marked ``custom={"admin": True}`` (Submission.cancel).
@@ -62,6 +63,7 @@ class SubmissionAdmin(FSMAdminMixin, admin.ModelAdmin):
     list_filter = ["state", "offer__offer_type"]
     list_select_related = ["offer__account"]
     search_fields = ["offer__offer_id", "offer__alias", "offer__account__name"]
+    search_offer_path = "offer"
     readonly_fields = [
         "offer",
         "number",

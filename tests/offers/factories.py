@@ -19,10 +19,18 @@ class OfferFactory(factory.django.DjangoModelFactory):
 class OfferPageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OfferPage
+        skip_postgeneration_save = True
 
     offer = factory.SubFactory(OfferFactory)
     key = "offer_setup"
     data = factory.LazyFunction(dict)
+
+    @factory.post_generation
+    def search_text(page, create, extracted, **kwargs):
+        """A listing page's name is searched: keep the offer's search text as ``offers.services.page_save`` does."""
+        if create and page.key == "offer_listing":
+            page.offer.search_text = page.offer.search_text_for(page.data.get("name") or "")
+            Offer.objects.filter(pk=page.offer_id).update(search_text=page.offer.search_text)
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
