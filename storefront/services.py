@@ -261,11 +261,24 @@ CATALOGUE_FIELDS = [
     "listed",
 ]
 
-# An offer's listing changes only with a save of the offer (Final publish sets the live snapshot, stop sell
-# completion sets delisted_at), which moves Offer.updated_at. While the newest change is younger than this,
-# every visit checks every row, so a transaction that commits late is never missed.
+# The catalogue's rows follow each listing change as it is saved (``catalogue_entry_sync``, on the Offer's
+# post_save, in the same transaction); the catalogue reads them and never checks on read. ``catalogue_sync``
+# below is the repair run by beat (``storefront.tasks.catalogue_repair``) and after loading data: while the
+# newest offer change is younger than this, it checks every row, so a transaction that commits late is never missed.
 CATALOGUE_SETTLE_SECONDS = 120
 _synced_through: list = [None]  # per process: the newest Offer.updated_at a settled full check has seen
+
+
+def catalogue_entry_sync(offer: Offer) -> bool:
+    """Make the offer's search row match its listing now (listed from its live snapshot, or unlisted); return
+    whether a row was written. One query when the row is already current (the saves that change no listing)."""
+    if offer.live_snapshot_id is None or offer.delisted_at is not None:
+        return CatalogueEntry.objects.filter(offer_id=offer.pk, listed=True).update(listed=False) > 0
+    if CatalogueEntry.objects.filter(offer_id=offer.pk, snapshot_id=offer.live_snapshot_id, listed=True).exists():
+        return False
+    values = catalogue_entry_values(offer, offer.live_snapshot)
+    CatalogueEntry.objects.update_or_create(offer_id=offer.pk, defaults=values)
+    return True
 
 
 def catalogue_sync(*, force: bool = False) -> int:

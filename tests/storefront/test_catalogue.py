@@ -146,10 +146,8 @@ def test_the_offer_card_links_to_the_offer_page_with_its_price(client):
     assert "From $49.00 / month" in content
 
 
-def test_search_rows_follow_the_live_snapshot_and_are_written_once():
+def test_search_rows_follow_each_listing_change_as_it_is_saved():
     offer = live_offer(name="Insight Board", keywords=("dashboards",))
-    assert catalogue_sync() == 1
-    assert catalogue_sync() == 0
     entry = CatalogueEntry.objects.get(offer=offer)
     assert (entry.name, entry.snapshot_id, entry.categories) == ("Insight Board", offer.live_snapshot_id, "|Analytics|")
     assert "dashboards" in entry.search_text
@@ -160,24 +158,20 @@ def test_search_rows_follow_the_live_snapshot_and_are_written_once():
     offer.start_publishing()
     offer.publish_live(update)
     offer.save()
-    assert catalogue_sync() == 1
     assert [e.name for e in catalogue_search()] == ["Insight Board Pro"]
     stop_selling(offer)
-    assert catalogue_sync() == 0
     assert list(catalogue_search()) == []
     assert CatalogueEntry.objects.get(offer=offer).listed is False
 
 
-def test_once_the_offers_settle_the_catalogue_checks_them_with_one_query(django_assert_num_queries):
+def test_the_repair_writes_missing_rows_once_and_then_checks_with_one_query(django_assert_num_queries):
     offer = live_offer(name="Insight Board")
+    CatalogueEntry.objects.all().delete()  # rows lost (written by hand, restored from a backup...)
     Offer.objects.filter(pk=offer.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     assert catalogue_sync() == 1  # a full check, remembered as settled
     with django_assert_num_queries(1):
         assert catalogue_sync() == 0
-
-    stop_selling(offer)  # any change of an offer moves its updated_at: the next visit checks every row
-    catalogue_sync()
-    assert list(catalogue_search()) == []
+    assert [e.offer_id for e in catalogue_search()] == [offer.pk]
 
 
 def _queries(client, **params) -> int:
