@@ -228,3 +228,17 @@ def test_the_admin_index_shows_the_overdue_items_of_each_queue(client):
     page = client.get("/admin/").content.decode()
 
     assert 'data-testid="queue-overdue-contentreviewitem">1 overdue<' in page
+
+
+def test_the_admin_queue_lists_overdue_items_first(client):
+    reviewer = UserFactory(is_staff=True)
+    reviewer.groups.add(staff_groups_ensure()["Reviewers"])
+    client.force_login(reviewer)
+    now = timezone.now()
+    older = review_item_make(arrived_at=now - timedelta(days=1))
+    overdue = review_item_make(arrived_at=now - timedelta(days=8))
+    ReviewItem.objects.filter(pk=overdue.pk).update(queued_since=now)
+
+    response = client.get("/admin/certification/contentreviewitem/")
+
+    assert [item.pk for item in response.context["cl"].result_list] == [overdue.pk, older.pk]

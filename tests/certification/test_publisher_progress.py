@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from certification.forecasts import forecasts_refresh
 from certification.models import Finding, FindingMessage, Notice, ReviewerAlias, ReviewItem
 from certification.operations import staff_groups_ensure
 from offers.models import OfferEvent
@@ -338,3 +339,13 @@ def test_an_attachment_that_is_neither_pdf_nor_png_is_refused(reviewer_client, o
 
     assert "Attach a PDF document or a PNG image." in response.content.decode()
     assert not FindingMessage.objects.exists()
+
+
+def test_the_overview_shows_the_expected_finish_with_its_basis(owner, owner_client, consulting):
+    _publish(consulting, owner)
+    forecasts_refresh()
+
+    page = _overview(owner_client, consulting)
+
+    assert 'data-testid="submission-eta"' in page
+    assert "no recent data" in page  # nobody has decided a content review yet
