@@ -38,7 +38,6 @@ def _reviewers(finding: Finding) -> list[str]:
     return operator_recipients()
 
 
-@transaction.atomic
 def _attachment_type(upload) -> str:
     """Return the content type of an attachment the publisher may send (a PDF document or a PNG image)."""
     head = upload.read(8)
@@ -52,6 +51,7 @@ def _attachment_type(upload) -> str:
     raise ValidationError({"attachment": _("Attach a PDF document or a PNG image.")})
 
 
+@transaction.atomic
 def finding_reply(
     *,
     membership,

@@ -95,7 +95,7 @@ def publish_to_live(offer: Offer, owner, reviewer):
 
 def finding_make(offer: Offer, *, message: str = "Say what the service delivers in the name."):
     """Create a failed submission of the offer with one reviewer's finding (no pipeline run); return the finding."""
-    snapshot = OfferSnapshot.objects.create(offer=offer, data={}, content_hash=f"finding-{offer.pk}")
+    snapshot = OfferSnapshot.objects.create(offer=offer, data={"pages": {}}, content_hash=f"finding-{offer.pk}")
     submission = Submission.objects.create(
         offer=offer, number=offer.submissions.count() + 1, snapshot=snapshot, origin_status=offer.status, state="failed"
     )

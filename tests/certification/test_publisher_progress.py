@@ -12,9 +12,10 @@ from django.utils import timezone
 from certification.forecasts import forecasts_refresh
 from certification.models import Finding, FindingMessage, Notice, ReviewerAlias, ReviewItem
 from certification.operations import staff_groups_ensure
-from offers.models import OfferEvent
+from certification.reviews import finding_reply
+from offers.models import Offer, OfferEvent
 from outbox.models import OutboxMessage
-from tests.certification.support import complete_offer
+from tests.certification.support import complete_offer, finding_make
 from tests.certification.test_admin_review_decisions import (
     _claimed,
     _decide_url,
@@ -349,3 +350,13 @@ def test_the_overview_shows_the_expected_finish_with_its_basis(owner, owner_clie
 
     assert 'data-testid="submission-eta"' in page
     assert "no recent data" in page  # nobody has decided a content review yet
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_runs_in_its_own_transaction_outside_a_test_transaction(owner):
+    offer = Offer.objects.create(account=owner.account, offer_type="consulting", offer_id="tx", alias="tx")
+    finding = finding_make(offer)
+
+    message = finding_reply(membership=owner, finding_id=finding.pk, body="Why?")
+
+    assert FindingMessage.objects.get(pk=message.pk).kind == FindingMessage.Kind.REPLY
