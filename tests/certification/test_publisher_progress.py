@@ -15,7 +15,7 @@ from certification.operations import staff_groups_ensure
 from certification.reviews import finding_reply
 from offers.models import Offer, OfferEvent
 from outbox.models import OutboxMessage
-from tests.certification.support import complete_offer, finding_make
+from tests.certification.support import complete_offer, finding_make, publish_to_preview
 from tests.certification.test_admin_review_decisions import (
     _claimed,
     _decide_url,
@@ -360,3 +360,13 @@ def test_a_reply_runs_in_its_own_transaction_outside_a_test_transaction(owner):
     message = finding_reply(membership=owner, finding_id=finding.pk, body="Why?")
 
     assert FindingMessage.objects.get(pk=message.pk).kind == FindingMessage.Kind.REPLY
+
+
+def test_the_bell_gets_the_pipelines_events_like_the_emails(owner, reviewer, consulting):
+    submission = publish_to_preview(consulting, owner, reviewer)
+
+    messages = dict(Notice.objects.filter(user=owner.user).values_list("key", "message"))
+
+    assert "the preview is ready" in messages[f"submission:{submission.pk}:signoff"]
+    assert any(key.endswith(":decided") and "approved" in text for key, text in messages.items())
+    assert any(":status:" in key and "Publish in progress" in text for key, text in messages.items())
