@@ -42,7 +42,8 @@ def business_time_after(start: datetime, days: float) -> datetime:
     while moment.weekday() >= 5:
         moment += timedelta(days=1)
     whole, part = divmod(max(days, 0.0), 1)
-    remaining = int(whole)
+    weeks, remaining = divmod(int(whole), 5)
+    moment += timedelta(weeks=weeks)  # five business days are one week, whatever the weekday
     while remaining:
         moment += timedelta(days=1)
         if moment.weekday() < 5:

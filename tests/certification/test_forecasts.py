@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from certification.forecasts import forecasts_refresh, submission_forecast
+from certification.forecasts import business_time_after, forecasts_refresh, submission_forecast
 from certification.models import Forecast, ReviewItem, Step, Submission
 from certification.notifications import notify_overdue_due
 from certification.operations import staff_groups_ensure
@@ -242,3 +242,10 @@ def test_the_admin_queue_lists_overdue_items_first(client):
     response = client.get("/admin/certification/contentreviewitem/")
 
     assert [item.pk for item in response.context["cl"].result_list] == [overdue.pk, older.pk]
+
+
+@pytest.mark.parametrize("days", [0, 1, 3, 4, 5, 6, 11, 23])
+def test_business_time_after_skips_weekends_like_the_due_date(days):
+    thursday = timezone.now().replace(year=2026, month=11, day=19, hour=15, minute=30)
+
+    assert business_time_after(thursday, days) == business_days_after(thursday, days)
