@@ -120,6 +120,10 @@ def _publisher_sweep(browser, live_server, demo) -> "Sweep":
     for path in (f"/offers/{live.pk}/history/", f"/offers/{live.pk}/compare/", f"/offers/{live.pk}/review/"):
         sweep.visit(path)
     sweep.visit(f"/offers/{demo['contoso-migration-poc'].pk}/history/", "history: attention needed")
+    page.goto(f"{live_server.url}/offers/{demo['contoso-migration-poc'].pk}/")
+    page.get_by_test_id("conversation").first.get_by_text("Reply or dispute").click()
+    expect(page.get_by_test_id("reply").first).to_be_visible()
+    sweep.check("overview: the reply to a finding open")
     for path in editor_paths:
         sweep.visit(path)
     plan = Plan.objects.filter(offer=demo["contoso-data-platform"]).first()
