@@ -46,6 +46,10 @@ STAFF_GROUPS: dict[str, list[tuple[str, str]]] = {
         ("certification", "change_policy"),
         ("certification", "add_policysection"),
         ("certification", "change_policysection"),
+        ("certification", "view_revieweralias"),  # the name each reviewer shows publishers
+        ("certification", "add_revieweralias"),
+        ("certification", "change_revieweralias"),
+        ("certification", "delete_revieweralias"),
         ("outbox", "view_outboxmessage"),
         ("outbox", "change_outboxmessage"),  # send again
         ("accounts", "view_verificationrequest"),  # the account verification queue

@@ -89,6 +89,10 @@ GRANTED = {
         "accounts.view_publisheraccount",
         "accounts.view_publisheragreement",
         "accounts.add_publisheragreement",
+        "certification.view_revieweralias",  # issue 13: operators set the name each reviewer shows publishers
+        "certification.add_revieweralias",
+        "certification.change_revieweralias",
+        "certification.delete_revieweralias",
     }
 }
 

@@ -370,3 +370,14 @@ def test_the_bell_gets_the_pipelines_events_like_the_emails(owner, reviewer, con
     assert "the preview is ready" in messages[f"submission:{submission.pk}:signoff"]
     assert any(key.endswith(":decided") and "approved" in text for key, text in messages.items())
     assert any(":status:" in key and "Publish in progress" in text for key, text in messages.items())
+
+
+def test_an_operator_sets_a_reviewers_alias(client, reviewer):
+    operator = UserFactory(is_staff=True)
+    operator.groups.add(staff_groups_ensure()["Operators"])
+    client.force_login(operator)
+
+    response = client.post(reverse("admin:certification_revieweralias_add"), {"user": reviewer.pk, "alias": "Rita"})
+
+    assert response.status_code == 302
+    assert ReviewerAlias.objects.get(user=reviewer).alias == "Rita"
