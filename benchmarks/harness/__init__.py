@@ -193,3 +193,25 @@ def table(sizes: list[Size], pages: list[str], result: dict, rounds: int) -> str
         "connection to gunicorn (2 workers) on PostgreSQL; queries counted in process on the same data."
     )
     return "\n".join(lines)
+
+
+def throughput(port: int, cookie: str, path: str, concurrency: int = 4, seconds: float = 5.0) -> float:
+    """Requests per second answered with 200 by ``concurrency`` keep-alive clients hitting ``path`` for ``seconds``."""
+    import threading
+
+    done = [0] * concurrency
+    deadline = time.monotonic() + seconds
+
+    def client(slot: int) -> None:
+        browser = Browser(port, cookie)
+        while time.monotonic() < deadline:
+            _, status, _ = browser.get(path)
+            done[slot] += status == 200
+
+    threads = [threading.Thread(target=client, args=(slot,)) for slot in range(concurrency)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - started)
