@@ -65,7 +65,12 @@ class Offer(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-updated_at"]
         constraints = [models.UniqueConstraint(fields=["account", "offer_id"], name="offer_id_unique_per_account")]
-        indexes = [models.Index(fields=["account", "status"]), models.Index(fields=["account", "offer_type"])]
+        indexes = [
+            models.Index(fields=["account", "status"]),
+            models.Index(fields=["account", "offer_type"]),
+            # The dashboard's page: the account's newest offers, read in order from the index whatever their number.
+            models.Index(fields=["account", "-updated_at", "-id"], name="offer_account_newest"),
+        ]
 
     def __str__(self):
         return f"{self.alias} ({self.offer_id})"

@@ -151,3 +151,28 @@ def test_sales_and_my_purchases_page_purchases_and_requests_apart_with_the_same_
     assert sales.context["purchases_page"].number == 1
     assert len(mine.context["requests"]) == 22
     assert 'href="?leads=2&amp;page=2"' in sales.content.decode()  # the purchases' next page keeps the leads' page
+
+
+def test_the_dashboard_page_reads_the_accounts_newest_offers_from_one_index(owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from offers.models import Offer
+    from offers.selectors import offers_dashboard
+
+    now = timezone.now()
+    offers = Offer.objects.bulk_create(
+        Offer(account=owner.account, offer_type="saas", offer_id=f"o-{n}", alias=f"O {n}") for n in range(5000)
+    )
+    for n, offer in enumerate(offers):
+        offer.updated_at = now - timedelta(minutes=n)
+    Offer.objects.bulk_update(offers, ["updated_at"], batch_size=2000)
+    sql, params = offers_dashboard(owner)[:25].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE offers_offer")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "offer_account_newest" in plan
+    assert "Sort" not in plan.split("SubPlan")[0]
