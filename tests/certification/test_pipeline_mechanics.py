@@ -234,7 +234,7 @@ def test_the_overview_shows_the_failure_report_with_links_to_the_fields(owner_cl
 def test_the_history_lists_events_with_their_actors(owner_client, owner, consulting):
     submission_start(offer_id=consulting.pk, by=owner.user)
     response = owner_client.get(reverse("certification:history", args=[consulting.pk]))
-    kinds = [event.kind for event in response.context["events"]]
+    kinds = [event.kind for event in response.context["page_obj"]]
     assert "submitted" in kinds
     assert "offer_created" in kinds
     assert owner.user.get_full_name().encode() in response.content

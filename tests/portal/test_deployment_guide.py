@@ -6,7 +6,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GUIDE = REPO_ROOT / "docs" / "deployment.md"
-APPS = ["portal", "storefront", "certification", "offers", "accounts", "outbox"]
+APPS = ["portal", "api", "storefront", "saas", "certification", "offers", "webhooks", "accounts", "outbox", "safeinput"]
 # Read by a library from the environment, not by the portal's code: documented all the same.
 READ_BY_LIBRARIES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
 

@@ -62,7 +62,7 @@ def test_signing_up_from_an_invitation_joins_the_inviting_account_without_creati
     invitation = InvitationFactory(account=owner.account, role=Membership.Role.DEVELOPER)
     response = client.post(
         reverse("accounts:sign-up") + f"?invite={invitation.token}",
-        {"full_name": "Ivy Invitee", "password": "a-Strong-test-passw0rd", "invite": invitation.token},
+        {"full_name": "Ivy Invitee", "password1": "a-Strong-test-passw0rd", "invite": invitation.token},
     )
     assert response.status_code == 302
     membership = Membership.objects.get(user__email=invitation.email)

@@ -49,6 +49,7 @@ FORWARD_MIGRATIONS = {
     "certification.0008_submission_waits_for_verification",
     "certification.0009_operators_verify_accounts",
     "certification.0010_conversation_notices_forecasts",
+    "certification.0011_operators_set_reviewer_aliases",
     "portal.0004_beat_lease_and_outages",
     "outbox.0002_webhooks_and_attempts",
     "portal.0005_daily_figures",
@@ -63,6 +64,7 @@ FORWARD_MIGRATIONS = {
     "accounts.0007_email_addresses_of_existing_users",
     "offers.0004_offer_search_text",  # issue 16: stored search text, trigram indexes on PostgreSQL
     "storefront.0004_catalogue_search_trgm",
+    "offers.0005_offer_account_newest",
 }
 RELABELLED = {
     "portal.publisheraccount": "accounts.publisheraccount",
