@@ -100,7 +100,9 @@ def seed(n: int) -> dict:
     for offer, snapshot in zip(offers, snapshots, strict=True):
         offer.live_snapshot = snapshot
     Offer.objects.bulk_update(offers, ["live_snapshot"], batch_size=2000)
-    Offer.objects.filter(account=owner.account).update(updated_at=now - timedelta(days=1))
+    for i, offer in enumerate(offers):  # edited at different times, a while ago (the catalogue has settled)
+        offer.updated_at = now - timedelta(days=1, minutes=i)
+    Offer.objects.bulk_update(offers, ["updated_at"], batch_size=2000)
     catalogue_sync_all()
     storied = offers[0]
     OfferEvent.objects.bulk_create(
