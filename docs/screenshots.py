@@ -2,7 +2,10 @@
 and save PNGs of its main pages under docs/screenshots/ (`make screenshots`)."""
 
 import argparse
+import base64
 import contextlib
+import hashlib
+import hmac
 import os
 import re
 import signal
@@ -31,8 +34,9 @@ CHROMIUM_ARGS = [
 
 # The demo data's sign-ins and offers (portal/management/commands/demo_data.py, offers/demo.py).
 OWNER = ("owner@contoso.example", "demo-owner-pass")
-REVIEWER = ("reviewer@portal.example", "demo-reviewer-pass")
-OPERATOR = ("operator@portal.example", "demo-operator-pass")
+# Staff sign in with a second step: the demo's authenticator app secrets, as `make run` prints them (accounts/demo.py).
+REVIEWER = ("reviewer@portal.example", "demo-reviewer-pass", "LW5JVL4YVBNMERW5EQA4HUFYIBVPWH4K")
+OPERATOR = ("operator@portal.example", "demo-operator-pass", "HGPOG2A2R5LKCJXGKUG7FD5RPS37FEOI")
 DRAFT = "contoso-secure-gateway"  # a draft with some pages complete and some not started
 ATTENTION = "contoso-migration-poc"  # Attention needed, with a reviewer's failure report
 PUBLISHING = "contoso-security-workshop"  # Publish in progress, waiting in the content review queue
@@ -86,12 +90,24 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def sign_in(page: Page, base: str, who: tuple[str, str]) -> None:
+def totp_code(secret: str) -> str:
+    """The authenticator app's code of this moment for a base32 secret (RFC 6238: 30 s steps, 6 digits, SHA-1)."""
+    counter = int(time.time()) // 30
+    digest = hmac.new(base64.b32decode(secret), counter.to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(int.from_bytes(digest[offset : offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def sign_in(page: Page, base: str, who: tuple[str, ...]) -> None:
     page.goto(f"{base}/sign-in/")
     page.get_by_label("Email").fill(who[0])
     page.get_by_label("Password").fill(who[1])
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
+    if len(who) > 2:  # staff: the second step asks for the authenticator app's code
+        page.get_by_label("Code").fill(totp_code(who[2]))
+        page.locator("main form").first.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
 
 
 def shoot(page: Page, name: str, *, full_page: bool = False) -> None:

@@ -279,6 +279,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-redrive": {"task": "outbox.tasks.outbox_redrive", "schedule": 15.0},
     "stop-sell-complete": {"task": "certification.tasks.stop_sell_complete", "schedule": 60.0},
     "saas-operations-settle": {"task": "saas.tasks.operations_settle", "schedule": 300.0},
+    "catalogue-repair": {"task": "storefront.tasks.catalogue_repair", "schedule": 600.0},  # rows follow each save
     "dashboard-daily-figures": {"task": "portal.tasks.daily_figures_refresh", "schedule": 300.0},
     "webhook-endpoints-failing": {"task": "webhooks.tasks.webhook_endpoints_failing_check", "schedule": 3600.0},
     "api-idempotency-prune": {"task": "api.tasks.idempotency_prune", "schedule": 3600.0},
