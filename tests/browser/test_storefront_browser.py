@@ -66,7 +66,7 @@ def celery_worker_running(app):
 
 
 def test_a_customer_finds_an_offer_contacts_one_publisher_and_buys_a_saas_plan(
-    page, live_server, owner, reviewer, https_endpoint, _celery_app
+    page, live_server, owner, reviewer, https_endpoint, _celery_app, smtp_sink
 ):
     bought = complete_offer(owner, "saas", https_endpoint)
     publish_to_live(bought, owner, reviewer)
@@ -76,10 +76,10 @@ def test_a_customer_finds_an_offer_contacts_one_publisher_and_buys_a_saas_plan(
     listing.save()
     publish_to_live(contacted, owner, reviewer)
     with celery_worker_running(_celery_app):
-        customer_journey(page, live_server, https_endpoint, bought)
+        customer_journey(page, live_server, https_endpoint, bought, smtp_sink)
 
 
-def customer_journey(page, live_server, https_endpoint, bought):
+def customer_journey(page, live_server, https_endpoint, bought, smtp_sink):
     # a new customer signs up from the storefront
     page.goto(f"{live_server.url}/marketplace/")
     page.get_by_role("link", name="Create a customer account").click()
@@ -87,7 +87,18 @@ def customer_journey(page, live_server, https_endpoint, bought):
     page.get_by_label("Email").fill("casey@woodgrove.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("Welcome to the marketplace.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Verify your email address")).to_be_visible()
+    # nobody is signed in before the address is verified: the link comes by email, then the customer signs in
+    confirmation = wait_for(
+        lambda: next((m["message"] for m in smtp_sink.messages if "casey@woodgrove.example" in m["to"]), None)
+    )
+    text = confirmation.get_body(preferencelist=("plain",)).get_content()
+    page.goto(live_server.url + re.search(r"https?://[^/\s]+(/\S*confirm-email\S*)", text).group(1))
+    page.get_by_role("button", name="Confirm").click()
+    browser_sign_in(page, live_server.url, "casey@woodgrove.example", PASSWORD)
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/marketplace/account/")
+    expect(page).to_have_url(re.compile(r"/marketplace/account/$"))  # signed in: not sent to the sign-in page
 
     # Contact me: the lead reaches the publisher's HTTPS endpoint through a worker
     search(page, live_server.url, "callback")

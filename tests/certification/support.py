@@ -78,10 +78,24 @@ def publish_to_preview(offer: Offer, owner, reviewer):
     from certification.services import submission_start
 
     submission = submission_start(offer_id=offer.pk, by=owner.user)
-    drive(submission.pk)
-    approve_open_reviews(submission.pk, reviewer)
-    submission.refresh_from_db()
-    return submission
+    # With a Celery worker running too, the worker may hold a step while this process drives: go on until nothing
+    # runs anywhere (the sign-off, a failure or another wait), within a minute.
+    deadline, still = time.monotonic() + 60, 0
+    while True:
+        before = _step_states(submission.pk)
+        drive(submission.pk)
+        approve_open_reviews(submission.pk, reviewer)
+        submission.refresh_from_db()
+        after = _step_states(submission.pk)
+        held = Step.State.RUNNING in after
+        still = still + 1 if before == after and not held else 0
+        if submission.state != Submission.State.RUNNING or still >= 2 or time.monotonic() > deadline:
+            return submission
+        time.sleep(0.1)
+
+
+def _step_states(submission_id: int) -> list[str]:
+    return list(Step.objects.filter(submission_id=submission_id).order_by("pk").values_list("state", flat=True))
 
 
 def publish_to_live(offer: Offer, owner, reviewer):
