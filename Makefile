@@ -65,7 +65,7 @@ $(AXE)/node_modules/.installed: $(AXE)/package-lock.json
 
 axe: $(AXE)/node_modules/.installed
 
-# The suite runs in two shards side by side (.ci/test-shards: the browser, fault and SaaS client tests beside the rest),
+# The suite runs in two shards side by side (.ci/test-shards: the browser, fault, API and sweep tests beside the rest),
 # each with its own database and Redis db. PYTEST_ARGS runs just those arguments in one process instead.
 test: services chromium azurite axe $(STAMP)
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_BROKER_URL=$(TEST_BROKER_URL) bash .ci/test-shards $(PYTEST_ARGS)
