@@ -112,6 +112,24 @@ def celery_worker(_celery_app, transactional_db):
         shutdown_timeout=30,
     ) as worker:
         yield worker
+    _wait_for_other_transactions()
+
+
+def _wait_for_other_transactions(timeout: float = 30.0) -> None:
+    """Wait until no other connection to the test database is inside a transaction (a task the stopped worker left
+    running in its thread), so the flush that ends the test takes no lock they hold."""
+    from django.db import connection
+
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
 
 
 # -- SMTP: a real server on a free port that keeps what it receives ----------------------------------------
