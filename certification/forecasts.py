@@ -30,7 +30,8 @@ Z90 = 1.2816  # the 90th percentile of the normal distribution
 
 
 def percentiles(values: list[float]) -> tuple[float, float]:
-    """Return the median and the 90th percentile (nearest rank) of a non-empty list, as the dashboard does."""
+    """Return the median and the 90th percentile (nearest rank) of a non-empty list: the expected finishes and the
+    admin dashboard's times per phase read durations alike."""
     ordered = sorted(values)
     p90 = ordered[min(len(ordered) - 1, max(0, -(-len(ordered) * 9 // 10) - 1))]
     return statistics.median(ordered), p90

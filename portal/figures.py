@@ -13,7 +13,6 @@ grow with the days or the data. Durations (time per phase, Publish to Live) are 
 rolling 28-day window ending on each day, computed in Python from the window's rows.
 """
 
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -24,6 +23,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import VerificationRequest
+from certification.forecasts import percentiles
 from certification.models import Finding, Phase, ReviewItem, Step, Submission
 from offers.models import OfferEvent
 from portal.models import DailyFigure
@@ -92,20 +92,13 @@ def _by_day(queryset, when: str, *keys: str):
         yield row["on"], *(row[key] for key in keys), row["n"]
 
 
-def _percentiles(seconds: list[float]) -> tuple[float, float]:
-    """Return the median and the 90th percentile (nearest rank) of a non-empty list."""
-    ordered = sorted(seconds)
-    p90 = ordered[min(len(ordered) - 1, max(0, -(-len(ordered) * 9 // 10) - 1))]
-    return statistics.median(ordered), p90
-
-
 def _rolling(figures: dict, metric: str, key: str, finished: list[tuple[date, float]], days: list[date]) -> None:
     """Store the median and P90 of the durations finished in the 28 days ending on each day."""
     for day in days:
         start = day - timedelta(days=WINDOW_DAYS - 1)
         window = [seconds for on, seconds in finished if start <= on <= day]
         if window:
-            p50, p90 = _percentiles(window)
+            p50, p90 = percentiles(window)
             figures[(day, f"{metric}_p50", key)] = p50
             figures[(day, f"{metric}_p90", key)] = p90
 

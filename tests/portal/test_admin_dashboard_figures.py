@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from certification.forecasts import percentiles
 from certification.models import Submission
 from certification.pipeline import pipeline_watchdog
 from offers.models import OfferEvent
@@ -16,7 +17,6 @@ from portal.figures import (
     DAY_MARKER,
     TODAY_STALE_AFTER,
     WINDOW_DAYS,
-    _percentiles,
     daily_figures_read,
     daily_figures_refresh,
 )
@@ -103,8 +103,8 @@ def test_the_watchdog_records_each_re_drive_and_the_figures_count_them(staff):
 
 
 def test_durations_are_summed_up_by_their_median_and_90th_percentile():
-    assert _percentiles([float(n) for n in range(1, 11)]) == (5.5, 9.0)
-    assert _percentiles([7.0]) == (7.0, 7.0)
+    assert percentiles([float(n) for n in range(1, 11)]) == (5.5, 9.0)
+    assert percentiles([7.0]) == (7.0, 7.0)
 
 
 def test_todays_figures_are_computed_again_when_the_job_has_not_kept_them(staff):
