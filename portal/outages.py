@@ -15,11 +15,9 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import KombuError
 
 from certification.notifications import operator_recipients
 from outbox.links import absolute_url
-from outbox.models import OutboxMessage
 from outbox.services import outbox_deliver_message, outbox_email
 from portal.health import Probe
 from portal.models import Outage
@@ -95,13 +93,11 @@ def _alert(outage: Outage, kind: str) -> None:
         "minutes": settings.HEALTH_ALERT_AFTER_MINUTES,
         "readyz_url": absolute_url(reverse("readyz")),
     }
+    # The outbox's hand-off never raises when the broker is down (it is left for recovery), and the alert is sent
+    # from here as well, since the part that is down may be the broker or the workers.
+    with transaction.atomic():
+        message = outbox_email(key=key, to=recipients, template="portal/email/outage", context=context)
     try:
-        with transaction.atomic():
-            outbox_email(key=key, to=recipients, template="portal/email/outage", context=context)
-    except KombuError as error:  # the row is committed; handing it to a worker failed (the broker may be down)
-        logger.warning("readiness: %s not handed to a worker (%s); sending it from here", key, error)
-    message_id = OutboxMessage.objects.filter(key=key).values_list("pk", flat=True).first()
-    try:
-        outbox_deliver_message(message_id=message_id)
+        outbox_deliver_message(message_id=message.pk)
     except Exception as error:  # recorded on the message: operators see it in admin and can send it again
         logger.warning("readiness: the alert %s could not be sent: %s", key, error)
