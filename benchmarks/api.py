@@ -1,114 +1,199 @@
-"""Benchmark: the API's offer list and a submission's status with 100 and with 10,000 offers in the account.
+"""Benchmark: the lists of the REST API and of the SaaS Fulfillment API, at 100 and at 10,000 items, over HTTP
+(benchmarks/harness).
 
-Prints the SQL queries of each request (must be equal at both sizes) and the time ratio 10,000/100, measured in
-this one run against PostgreSQL (BENCH_DATABASE_URL, default the local portal_bench_api database).
+Each size is its own database holding that many of everything a list can show: offers in the publisher's account
+(half Live, half drafts), submissions and events of one offer, subscriptions of one SaaS offer and operations of one
+of its subscriptions (all done but two in progress, as an old subscription's would be). The REST API is called with
+an API token of the account (accounts.tokens), the SaaS API with a bearer token from its OAuth endpoint
+(/api/oauth2/token, client credentials). Prints (and writes to BENCH_OUTPUT, default var/bench/api.md) one row per
+request: the SQL queries at each size (equal, or marked ≠), min and median per size and the median ratio (goal ≤ 1.3).
+
+    python benchmarks/api.py            # BENCH_SIZES=100,10000 BENCH_ROUNDS=15
 """
 
 import os
-import statistics
 import sys
-import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_api")
-os.environ.setdefault("SECRET_KEY", "benchmark")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-os.environ["SECURE_SSL_REDIRECT"] = "false"
-os.environ["DEBUG"] = "false"
-os.environ["LOG_LEVEL"] = "WARNING"
-os.environ["API_RATE_PER_TOKEN"] = "100000/min"  # the benchmark measures the requests, not the rate limit
 
-import django
+from benchmarks import harness
 
-
-def _ensure_database():
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+REQUESTS = [
+    "offers",
+    "offers, status filter",
+    "offers, search (no match)",
+    "offers, search (1 in 10 match)",
+    "offers, page 2 (cursor)",
+    "offer's submissions",
+    "a submission (steps, findings)",
+    "offer's history",
+    "SaaS ping (trivial)",
+    "SaaS subscriptions",
+    "SaaS subscription's operations",
+]
+WORDS = ["ledger", "insight", "secure", "gateway", "planner", "migration", "monitor", "backup", "payroll", "vision"]
+V = "api-version=2018-08-31"
 
 
-def main():
-    _ensure_database()
+def seed(n: int) -> dict:
+    """Seed one size in the database of DATABASE_URL; return its requests, API headers and query counts."""
+    import django
+
     django.setup()
+    import uuid
+
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
-
-    override_settings(ALLOWED_HOSTS=["*"]).enable()
-    call_command("migrate", verbosity=0)
+    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.utils import timezone
 
     from accounts.models import Membership
     from accounts.tokens import api_token_create
     from certification.models import Finding, Step, Submission
     from certification.steps import STEPS
-    from offers.models import Offer, OfferPage, OfferSnapshot
-    from tests.factories import MembershipFactory
+    from offers.models import Offer, OfferEvent, OfferPage, OfferSnapshot
+    from saas.models import Operation, Subscription
+    from tests.factories import MembershipFactory, UserFactory
+    from tests.saas.support import saas_offer, secret_for
+    from tests.storefront.factories import APP_ID, TENANT_ID
 
+    call_command("migrate", verbosity=0)
+    now = timezone.now()
     owner = MembershipFactory(role=Membership.Role.OWNER)
+    offers = Offer.objects.bulk_create(
+        Offer(
+            account=owner.account,
+            offer_type="consulting",
+            offer_id=f"bench-{i}",
+            alias=f"Offer {i}",
+            status=Offer.Status.LIVE if i % 2 else Offer.Status.DRAFT,
+            search_text=f"bench-{i}\noffer {i}\ncontoso {WORDS[i % len(WORDS)]} {i}",
+        )
+        for i in range(n)
+    )
+    OfferPage.objects.bulk_create(
+        OfferPage(offer=o, key="offer_listing", data={"name": f"Contoso {WORDS[i % len(WORDS)].title()} {i}"})
+        for i, o in enumerate(offers)
+    )
+    for i, offer in enumerate(offers):  # edited at different times, as real ones are
+        offer.updated_at = now - timedelta(days=1, minutes=i)
+    Offer.objects.bulk_update(offers, ["updated_at"], batch_size=2000)
+
+    storied = offers[0]  # n submissions (all finished), the newest with every step and a finding; n events
+    snapshot = OfferSnapshot.objects.create(offer=storied, data={"pages": {}}, content_hash="x")
+    submissions = Submission.objects.bulk_create(
+        Submission(
+            offer=storied,
+            number=i + 1,
+            snapshot=snapshot,
+            origin_status="draft",
+            state="completed",
+            finished_at=now - timedelta(minutes=n - i),
+        )
+        for i in range(n)
+    )
+    steps = Step.objects.bulk_create(
+        Step(submission=submissions[-1], order=i, phase=d.phase, key=d.key, name=str(d.name), state="succeeded")
+        for i, d in enumerate(STEPS)
+    )
+    Finding.objects.bulk_create(
+        Finding(submission=submissions[-1], step=st, code="content.demo", message="A warning", severity="warning")
+        for st in steps
+    )
+    OfferEvent.objects.bulk_create(
+        OfferEvent(offer=storied, kind="page_saved", actor=owner.user, message=f"Saved the listing ({i})")
+        for i in range(n)
+    )
+
+    sold = saas_offer(owner.account)
+    customer = UserFactory()
+    subscriptions = Subscription.objects.bulk_create(
+        Subscription(
+            offer=sold,
+            customer=customer,
+            name=f"Subscription {i}",
+            plan_id="standard",
+            quantity=1,
+            status=Subscription.Status.SUBSCRIBED,
+            beneficiary_email=customer.email,
+            tenant_id=TENANT_ID,
+            term_unit="P1M",
+            marketplace_token=uuid.uuid4().hex,
+        )
+        for i in range(n)
+    )
+    busy = subscriptions[0]
+    Operation.objects.bulk_create(
+        Operation(
+            subscription=busy,
+            action=Operation.Action.CHANGE_QUANTITY,
+            plan_id="standard",
+            quantity=1 + i % 50,
+            status=Operation.Status.IN_PROGRESS if i >= n - 2 else Operation.Status.SUCCEEDED,
+        )
+        for i in range(n)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would have: row counts for the planner
+
     _token, raw = api_token_create(by=owner, name="benchmark", role=Membership.Role.OWNER)
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT="application/json")
-    watched = {}
+    rest = {"Authorization": f"Bearer {raw}", "Accept": "application/json"}
+    answer = Client().post(
+        "/api/oauth2/token",
+        {"grant_type": "client_credentials", "client_id": APP_ID, "client_secret": secret_for(sold)},
+        headers={"host": "127.0.0.1"},  # a host the server's settings allow
+    )
+    saas = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    clients = {"publisher": Client(headers=rest), "saas": Client(headers=saas)}
 
-    def add_offers(n, start):
-        offers = Offer.objects.bulk_create(
-            Offer(account_id=owner.account_id, offer_type="consulting", offer_id=f"o-{i}", alias=f"Offer {i}")
-            for i in range(start, start + n)
-        )
-        OfferPage.objects.bulk_create(
-            OfferPage(offer=o, key="offer_listing", data={"name": f"Listing {o.offer_id}"}) for o in offers
-        )
-        snapshots = OfferSnapshot.objects.bulk_create(OfferSnapshot(offer=o, data={}, content_hash="x") for o in offers)
-        submissions = Submission.objects.bulk_create(
-            Submission(offer=o, number=1, snapshot=s, origin_status="draft", state="waiting_review")
-            for o, s in zip(offers, snapshots, strict=True)
-        )
-        steps = Step.objects.bulk_create(
-            Step(submission=sub, order=i, phase=d.phase, key=d.key, name=str(d.name), state="succeeded")
-            for sub in submissions
-            for i, d in enumerate(STEPS)
-        )
-        Finding.objects.bulk_create(
-            Finding(submission=st.submission, step=st, code="content.demo", message="A warning", severity="warning")
-            for st in steps[:: len(STEPS)]
-        )
-        if "offer" not in watched:
-            watched["offer"] = offers[0].pk
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # as autovacuum would have: the planner needs the new row counts
-
-    def measure(url, rounds=15):
-        assert client.get(url).status_code == 200  # warm: the token's last use is written at most once a minute
-        queries = []
-        with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
-            assert client.get(url).status_code == 200
-        timings = []
-        for _ in range(rounds):
-            start = time.perf_counter()
-            assert client.get(url).status_code == 200
-            timings.append(time.perf_counter() - start)
-        return len(queries), statistics.median(timings)
-
-    urls = {
-        "offer list": lambda: "/api/v1/offers/",
-        "submission status": lambda: f"/api/v1/offers/{watched['offer']}/submissions/1/",
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        first_page = clients["publisher"].get("/api/v1/offers/").json()
+    offers_next = first_page["next"].split("/api/v1/offers/", 1)[1]
+    base = f"/api/v1/offers/{storied.pk}"
+    requests = {
+        "offers": ("publisher", "/api/v1/offers/"),
+        "offers, status filter": ("publisher", "/api/v1/offers/?status=live"),
+        "offers, search (no match)": ("publisher", "/api/v1/offers/?search=zzqx"),
+        "offers, search (1 in 10 match)": ("publisher", "/api/v1/offers/?search=ledger"),
+        "offers, page 2 (cursor)": ("publisher", f"/api/v1/offers/{offers_next}"),
+        "offer's submissions": ("publisher", f"{base}/submissions/"),
+        "a submission (steps, findings)": ("publisher", f"{base}/submissions/{n}/"),
+        "offer's history": ("publisher", f"{base}/history/"),
+        "SaaS ping (trivial)": ("saas", f"/api/saas/ping?{V}"),
+        "SaaS subscriptions": ("saas", f"/api/saas/subscriptions?{V}"),
+        "SaaS subscription's operations": ("saas", f"/api/saas/subscriptions/{busy.pk}/operations?{V}"),
     }
-    add_offers(100, 0)
-    small = {name: measure(url()) for name, url in urls.items()}
-    add_offers(9_900, 100)
-    large = {name: measure(url()) for name, url in urls.items()}
-    for name in urls:
-        (q_small, t_small), (q_large, t_large) = small[name], large[name]
-        print(f"{name:>17}   100 offers: {q_small:>2} queries, median {t_small * 1000:7.1f} ms")
-        print(f"{name:>17} 10000 offers: {q_large:>2} queries, median {t_large * 1000:7.1f} ms")
-        print(f"{name:>17} queries equal: {q_small == q_large}; time ratio 10000/100: {t_large / t_small:.2f}")
+    described = {}
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        for name, (who, path) in requests.items():
+            client = clients[who]
+            assert client.get(path).status_code == 200, (name, path)  # the token's last use is written then
+            with CaptureQueriesContext(connection) as captured:
+                status = client.get(path).status_code
+            described[name] = {"as": who, "path": path, "queries": len(captured), "status": status}
+    return {"pages": described, "headers": {"publisher": rest, "saas": saas}}
+
+
+def main():
+    # The benchmark measures the requests, not the rate limit (600 a minute a token by default).
+    os.environ["API_RATE_PER_TOKEN"] = "100000/min"
+    text = harness.run(__file__, "portal_bench_api", REQUESTS, port_offset=4, what="Request")
+    harness.section_write(
+        harness.output_path("api"),
+        "API lists at 100 and 10,000 items",
+        "Each size is its own database: that many offers in the account, submissions and events of one offer, "
+        "subscriptions of one SaaS offer and operations of one subscription; the REST API with an API token, the SaaS "
+        "API with a bearer token from its OAuth endpoint (benchmarks/api.py).\n\n" + text,
+    )
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--seed":
+        import json
+
+        print(json.dumps(seed(int(sys.argv[2]))))
+    else:
+        main()

@@ -2,7 +2,7 @@
 
 Each size is its own database holding that many of everything a page lists: offers in the publisher's account (all
 Live and in the catalogue, each with a listing page), events in one offer's history, and open items in the content
-review queue. Prints (and writes to BENCH_OUTPUT, default docs/benchmarks.md) one row per page: the SQL queries at
+review queue. Prints (and writes to BENCH_OUTPUT, default var/bench/pages.md) one row per page: the SQL queries at
 each size (equal, or marked ≠), min and median per size and the median ratio (goal ≤ 1.3).
 
     python benchmarks/pages.py            # BENCH_SIZES=100,10000 BENCH_ROUNDS=15
@@ -26,11 +26,14 @@ PAGES = [
     "catalogue (settled)",
     "catalogue (after a draft save)",
     "catalogue search",
+    "catalogue filter (category, storefront)",
+    "catalogue (signed in)",
     "admin queue",
     "admin queue search (no match)",
 ]
 TYPES = ["saas", "azure_application", "azure_vm", "consulting"]
 THROUGHPUT_S = float(os.environ.get("BENCH_THROUGHPUT_SECONDS", "5"))
+CATEGORIES = ["Analytics", "Productivity", "Security", "Databases", "Developer Tools"]
 WORDS = ["ledger", "insight", "secure", "gateway", "planner", "migration", "monitor", "backup", "payroll", "vision"]
 
 
@@ -48,11 +51,11 @@ def _snapshot(offer, n: int) -> dict:
                 "search_keyword_1": word,
             },
             "offer_setup": {"sell_through_microsoft": True},
-            "properties": {"categories": ["Analytics"]},
+            "properties": {"categories": [CATEGORIES[n % len(CATEGORIES)]]},
         },
         "plans": [],
         "files": {},
-        "storefronts": ["azure_marketplace"],
+        "storefronts": ["azure_marketplace", "appsource"] if n % 2 else ["azure_marketplace"],
         "requires_testing": False,
     }
 
@@ -162,6 +165,11 @@ def seed(n: int) -> dict:
         "catalogue (settled)": ("anonymous", "/marketplace/"),
         "catalogue (after a draft save)": ("anonymous", "/marketplace/?after=save"),
         "catalogue search": ("anonymous", "/marketplace/?q=ledger"),
+        "catalogue filter (category, storefront)": (
+            "anonymous",
+            "/marketplace/?category=Analytics&storefront=appsource",
+        ),
+        "catalogue (signed in)": ("owner", "/marketplace/"),
         "admin queue": ("reviewer", queue),
         "admin queue search (no match)": ("reviewer", f"{queue}?q=zzqx"),
     }
@@ -182,51 +190,35 @@ def seed(n: int) -> dict:
 
 
 def main():
-    sizes_n = [int(s) for s in os.environ.get("BENCH_SIZES", "100,10000").split(",")]
-    rounds = int(os.environ.get("BENCH_ROUNDS", "15"))
-    output = Path(os.environ.get("BENCH_OUTPUT", str(harness.ROOT / "docs" / "benchmarks.md")))
-    sizes = [
-        harness.Size(n=n, database_url=harness.database_fresh(f"portal_bench_pages_{n}"), port=harness.PORT_BASE + i)
-        for i, n in enumerate(sizes_n)
-    ]
-    harness.static_collect(sizes[0].database_url)
-    for size in sizes:
-        print(f"seeding {size.n:,} ...", flush=True)
-        harness.seed(__file__, size)
-
     import psycopg
 
     def draft_save(size):  # what a draft page save does to the offers table (offers.services.page_save)
         with psycopg.connect(size.database_url, autocommit=True) as conn:
             conn.execute("UPDATE offers_offer SET updated_at = now() WHERE id = %s", [size.seeded["touch_offer"]])
 
-    try:
-        for size in sizes:
-            harness.serve(size)
-        result = harness.measure(sizes, PAGES, rounds, before={"catalogue (after a draft save)": draft_save})
+    def rates(sizes) -> str:
         small = sizes[0]
-        rates = {
+        rate = {
             page: harness.throughput(
                 small.port, small.seeded["cookies"]["owner"], small.seeded["pages"][page]["path"], seconds=THROUGHPUT_S
             )
             for page in ("trivial", "dashboard")
         }
-    finally:
-        for size in sizes:
-            harness.stop(size)
-    text = harness.table(sizes, PAGES, result, rounds)
-    text += (
-        f"\n\nThroughput at {sizes[0].n:,} offers, 4 concurrent keep-alive clients for {THROUGHPUT_S:.0f} s: the dashboard "
-        f"{rates['dashboard']:.0f} requests/s, a signed-in trivial page (Notifications, empty) {rates['trivial']:.0f} "
-        f"requests/s, ratio {rates['dashboard'] / rates['trivial']:.2f} (goal ≥ 0.5)."
+        return (
+            f"Throughput at {small.n:,} offers, 4 concurrent keep-alive clients for {THROUGHPUT_S:.0f} s: the dashboard "
+            f"{rate['dashboard']:.0f} requests/s, a signed-in trivial page (Notifications, empty) {rate['trivial']:.0f} "
+            f"requests/s, ratio {rate['dashboard'] / rate['trivial']:.2f} (goal ≥ 0.5)."
+        )
+
+    text = harness.run(
+        __file__, "portal_bench_pages", PAGES, before={"catalogue (after a draft save)": draft_save}, extra=rates
     )
-    print(text)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(
-        "# Benchmarks\n\nWritten by `make bench` (benchmarks/pages.py over benchmarks/harness). "
-        "Goal: median ratio ≤ 1.3 with equal queries.\n\n## Pages at 100 and 10,000 items\n\n" + text + "\n"
+    harness.section_write(
+        harness.output_path("pages"),
+        "Pages at 100 and 10,000 items",
+        "Each size is its own database: that many offers in the publisher's account (Live, in the catalogue), events "
+        "in one offer's history, open items in the content review queue (benchmarks/pages.py).\n\n" + text,
     )
-    print(f"written to {output}")
 
 
 if __name__ == "__main__":

@@ -81,10 +81,12 @@ def seed(script: str, size: Size) -> None:
         [PYTHON, script, "--seed", str(size.n)],
         cwd=ROOT,
         env=server_env(size.database_url),
-        check=True,
         capture_output=True,
         text=True,
     )
+    if done.returncode:
+        sys.stderr.write(done.stderr[-4000:])
+        raise RuntimeError(f"seeding {size.n} with {script} failed (exit {done.returncode})")
     size.seeded = json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -122,14 +124,14 @@ def stop(size: Size) -> None:
 
 
 class Browser:
-    """One keep-alive HTTP connection per size and cookie, like a browser tab."""
+    """One keep-alive HTTP connection per size and cookie (or API headers), like a browser tab or an API client."""
 
-    def __init__(self, port: int, cookie: str):
-        self.port, self.cookie = port, cookie
+    def __init__(self, port: int, cookie: str, headers: dict | None = None):
+        self.port, self.cookie, self.headers = port, cookie, headers or {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def get(self, path: str) -> tuple[float, int, int]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
+        headers = {**self.headers, **({"Cookie": self.cookie} if self.cookie else {})}
         start = time.perf_counter()
         try:
             self.connection.request("GET", path, headers=headers)
@@ -150,7 +152,11 @@ def measure(sizes: list[Size], pages: list[str], rounds: int, before: dict | Non
     for size in sizes:
         for page in pages:
             spec = size.seeded["pages"][page]
-            browsers[(size.n, page)] = Browser(size.port, size.seeded["cookies"].get(spec["as"], ""))
+            browsers[(size.n, page)] = Browser(
+                size.port,
+                size.seeded.get("cookies", {}).get(spec["as"], ""),
+                size.seeded.get("headers", {}).get(spec["as"]),
+            )
     timings: dict = {(size.n, page): [] for size in sizes for page in pages}
     statuses: dict = {}
     for key, browser in browsers.items():  # warm up each worker's connection and caches
@@ -169,10 +175,10 @@ def measure(sizes: list[Size], pages: list[str], rounds: int, before: dict | Non
     return {"timings": timings, "statuses": statuses}
 
 
-def table(sizes: list[Size], pages: list[str], result: dict, rounds: int) -> str:
+def table(sizes: list[Size], pages: list[str], result: dict, rounds: int, what: str = "Page") -> str:
     small, large = sizes[0], sizes[-1]
     lines = [
-        f"| Page | queries at {small.n:,} / {large.n:,} | min ms at {small.n:,} | median ms at {small.n:,} "
+        f"| {what} | queries at {small.n:,} / {large.n:,} | min ms at {small.n:,} | median ms at {small.n:,} "
         f"| min ms at {large.n:,} | median ms at {large.n:,} | median ratio | KB at {large.n:,} |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -215,3 +221,63 @@ def throughput(port: int, cookie: str, path: str, concurrency: int = 4, seconds:
     for thread in threads:
         thread.join()
     return sum(done) / (time.monotonic() - started)
+
+
+def output_path(name: str) -> Path:
+    """Where a script writes its markdown section: BENCH_OUTPUT (``make bench`` passes var/bench/<name>.md for each
+    script, then joins the sections into docs/benchmarks.md), by default var/bench/<name>.md."""
+    return Path(os.environ.get("BENCH_OUTPUT") or ROOT / "var" / "bench" / f"{name}.md")
+
+
+def section_write(path: Path, title: str, text: str) -> None:
+    """Write one section (a level-2 heading and its text) for ``make bench`` to join."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"## {title}\n\n{text.strip()}\n")
+    print(f"written to {path}")
+
+
+def run(
+    script: str,
+    database_prefix: str,
+    pages: list[str],
+    *,
+    port_offset: int = 0,
+    before: dict | None = None,
+    extra=None,
+    what: str = "Page",
+) -> str:
+    """Seed each size (BENCH_SIZES, default 100,10000) in a fresh database ``<database_prefix>_<n>``, serve each with
+    gunicorn, time ``pages`` over BENCH_ROUNDS (default 15) interleaved rounds and return the markdown table, with
+    the seconds it took. ``extra(sizes)`` runs while the servers are up and returns more text (e.g. throughput)."""
+    started = time.monotonic()
+    sizes_n = [int(s) for s in os.environ.get("BENCH_SIZES", "100,10000").split(",")]
+    rounds = int(os.environ.get("BENCH_ROUNDS", "15"))
+    sizes = [
+        Size(n=n, database_url=database_fresh(f"{database_prefix}_{n}"), port=PORT_BASE + port_offset + i)
+        for i, n in enumerate(sizes_n)
+    ]
+    static_collect(sizes[0].database_url)
+    seeding = []
+    for size in sizes:
+        print(f"seeding {size.n:,} ...", flush=True)
+        seed_started = time.monotonic()
+        seed(script, size)
+        seeding.append(f"{size.n:,} in {time.monotonic() - seed_started:.0f} s")
+    more = ""
+    try:
+        for size in sizes:
+            serve(size)
+        result = measure(sizes, pages, rounds, before=before)
+        if extra is not None:
+            more = extra(sizes)
+    finally:
+        for size in sizes:
+            stop(size)
+    text = table(sizes, pages, result, rounds, what=what)
+    if more:
+        text += "\n\n" + more
+    text += (
+        f"\n\nThis script ({Path(script).name}) took {time.monotonic() - started:.0f} s (seeding {', '.join(seeding)})."
+    )
+    print(text, flush=True)
+    return text
