@@ -86,10 +86,24 @@ CHAOS_REDIS_PORT ?= 6390
 chaos: services $(STAMP)
 	CHAOS_DATABASE_URL=$(CHAOS_DATABASE_URL) CHAOS_REDIS_PORT=$(CHAOS_REDIS_PORT) $(BIN)/python -m chaos.run $(CHAOS_ARGS)
 
-bench: $(STAMP)
-	@shopt -s nullglob; scripts=(benchmarks/*.py); \
-	if [ $${#scripts[@]} -eq 0 ]; then echo "no benchmarks yet"; fi; \
-	for script in "$${scripts[@]}"; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+# Benchmarks: every script under benchmarks/ (BENCH_ONLY="pages api" for some), one after the other. Each writes its
+# markdown section to BENCH_OUTPUT (also given as BENCH_OUTPUT_<NAME>), var/bench/<name>.md; a script that writes
+# docs/benchmarks-<name>.md instead is picked up too. The sections of the run are joined into docs/benchmarks.md
+# under the run's conditions (date, machine, load, time per script); a failed script is marked and fails the target.
+BENCH_DIR := var/bench
+bench: services $(STAMP)
+	@shopt -s nullglob; rm -rf $(BENCH_DIR); mkdir -p $(BENCH_DIR); cat /proc/loadavg > $(BENCH_DIR)/loadavg-start; \
+	touch $(BENCH_DIR)/.started; failed=0; \
+	names=($(BENCH_ONLY)); if [ $${#names[@]} -eq 0 ]; then for f in benchmarks/*.py; do names+=($$(basename $$f .py)); done; fi; \
+	for name in "$${names[@]}"; do \
+	  echo "== benchmarks/$$name.py"; start=$$(date +%s); out=$(BENCH_DIR)/$$name.md; \
+	  upper=$$(echo $$name | tr a-z- A-Z_); \
+	  if ! env BENCH_OUTPUT=$(CURDIR)/$$out BENCH_OUTPUT_$$upper=$(CURDIR)/$$out $(BIN)/python benchmarks/$$name.py; then \
+	    touch $(BENCH_DIR)/$$name.failed; failed=1; fi; \
+	  echo $$(( $$(date +%s) - start )) > $(BENCH_DIR)/$$name.seconds; \
+	  if [ ! -s $$out ] && [ docs/benchmarks-$$name.md -nt $(BENCH_DIR)/.started ]; then cp docs/benchmarks-$$name.md $$out; fi; \
+	done; \
+	$(BIN)/python -m benchmarks.harness.report $(BENCH_DIR) docs/benchmarks.md; exit $$failed
 
 # The README's pictures (docs/screenshots/*.png): serve the portal with `make run` on SCREENSHOTS_PORT, with a fresh
 # SQLite database and the demo data, and photograph its pages in Chromium (docs/screenshots.py).
