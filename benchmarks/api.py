@@ -35,6 +35,7 @@ REQUESTS = [
 ]
 WORDS = ["ledger", "insight", "secure", "gateway", "planner", "migration", "monitor", "backup", "payroll", "vision"]
 V = "api-version=2018-08-31"
+BATCH = 25  # usage events a metering batch sends
 
 
 def seed(n: int) -> dict:
@@ -56,6 +57,7 @@ def seed(n: int) -> dict:
     from certification.steps import STEPS
     from offers.models import Offer, OfferEvent, OfferPage, OfferSnapshot
     from saas.models import Operation, Subscription
+    from saas.services import marketplace_token
     from tests.factories import MembershipFactory, UserFactory
     from tests.saas.support import saas_offer, secret_for
     from tests.storefront.factories import APP_ID, TENANT_ID
@@ -136,6 +138,34 @@ def seed(n: int) -> dict:
         )
         for i in range(n)
     )
+    rounds = int(os.environ.get("BENCH_ROUNDS", "15"))
+    pending = Subscription.objects.bulk_create(  # one for each resolve + activate: counted, warm-up, rounds
+        Subscription(
+            offer=sold,
+            customer=customer,
+            name=f"Pending {i}",
+            plan_id="standard",
+            beneficiary_email=customer.email,
+            tenant_id=TENANT_ID,
+            term_unit="P1M",
+            marketplace_token=uuid.uuid4().hex,
+        )
+        for i in range(rounds + 2)
+    )
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    batches = [  # one for each batch sent: counted, warm-up, rounds; no two events in the same hour of a subscription
+        [
+            {
+                "resourceId": str(subscriptions[(b * BATCH + j) % 50].pk),
+                "planId": "standard",
+                "dimension": "api-calls",
+                "quantity": 1 + j % 7,
+                "effectiveStartTime": (hour - timedelta(hours=1 + (b * BATCH + j) // 50)).isoformat(),
+            }
+            for j in range(BATCH)
+        ]
+        for b in range(rounds + 2)
+    ]
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # as autovacuum would have: row counts for the planner
 
@@ -174,13 +204,86 @@ def seed(n: int) -> dict:
             with CaptureQueriesContext(connection) as captured:
                 status = client.get(path).status_code
             described[name] = {"as": who, "path": path, "queries": len(captured), "status": status}
-    return {"pages": described, "headers": {"publisher": rest, "saas": saas}}
+        writes = [{"marketplace_token": marketplace_token(p), "id": str(p.pk)} for p in pending]
+        with CaptureQueriesContext(connection) as captured:
+            statuses = _resolve_activate(clients["saas"], writes.pop(0))
+        assert statuses == (200, 200), statuses
+        described["SaaS resolve + activate"] = {"as": "saas", "queries": len(captured), "status": 200}
+        with CaptureQueriesContext(connection) as captured:
+            sent = clients["saas"].post(f"/api/batchUsageEvent?{V}", batches.pop(0), content_type="application/json")
+        assert {r["status"] for r in sent.json()} == {"Accepted"}, sent.json()
+        described[f"metering, a batch of {BATCH} events"] = {"as": "saas", "queries": len(captured), "status": 200}
+    return {"pages": described, "headers": {"publisher": rest, "saas": saas}, "writes": writes, "batches": batches}
+
+
+def _resolve_activate(client, pending: dict) -> tuple[int, int]:
+    """In process (the seed counts its queries): resolve a landing page token, then activate the subscription."""
+    resolved = client.post(
+        f"/api/saas/subscriptions/resolve?{V}", headers={"x-ms-marketplace-token": pending["marketplace_token"]}
+    )
+    activated = client.post(
+        f"/api/saas/subscriptions/{pending['id']}/activate?{V}",
+        {"planId": "standard", "quantity": 1},
+        content_type="application/json",
+    )
+    return resolved.status_code, activated.status_code
+
+
+def writes(sizes: list, rounds: int) -> str:
+    """Time resolve + activate of a pending subscription and a metering batch at each size, interleaved as the
+    harness does, with the seed's query counts; return their table."""
+    import json
+    import random
+
+    names = ["SaaS resolve + activate", f"metering, a batch of {BATCH} events"]
+    timings = {(size.n, name): [] for size in sizes for name in names}
+    statuses = {}
+    browsers = {size.n: harness.Browser(size.port, "", size.seeded["headers"]["saas"]) for size in sizes}
+    json_type = {"Content-Type": "application/json"}
+
+    def resolve_activate(size) -> tuple[float, int]:
+        pending = size.seeded["writes"].pop(0)
+        browser = browsers[size.n]
+        first, status, _ = browser.request(
+            "POST",
+            f"/api/saas/subscriptions/resolve?{V}",
+            headers={"x-ms-marketplace-token": pending["marketplace_token"]},
+        )
+        second, activated, _ = browser.request(
+            "POST",
+            f"/api/saas/subscriptions/{pending['id']}/activate?{V}",
+            json.dumps({"planId": "standard", "quantity": 1}).encode(),
+            json_type,
+        )
+        return first + second, max(status, activated)
+
+    def batch(size) -> tuple[float, int]:
+        body = json.dumps(size.seeded["batches"].pop(0)).encode()
+        elapsed, status, _ = browsers[size.n].request("POST", f"/api/batchUsageEvent?{V}", body, json_type)
+        return elapsed, status
+
+    calls = dict(zip(names, [resolve_activate, batch], strict=True))
+    for size in sizes:  # warm-up
+        for call in calls.values():
+            call(size)
+    for _ in range(rounds):
+        for name, call in calls.items():
+            order = list(sizes)
+            random.shuffle(order)
+            for size in order:
+                elapsed, status = call(size)
+                timings[(size.n, name)].append(elapsed)
+                statuses[(size.n, name)] = (status, 0)
+    return harness.table(sizes, names, {"timings": timings, "statuses": statuses}, rounds, what="Write")
 
 
 def main():
     # The benchmark measures the requests, not the rate limit (600 a minute a token by default).
     os.environ["API_RATE_PER_TOKEN"] = "100000/min"
-    text = harness.run(__file__, "portal_bench_api", REQUESTS, port_offset=4, what="Request")
+    rounds = int(os.environ.get("BENCH_ROUNDS", "15"))
+    text = harness.run(
+        __file__, "portal_bench_api", REQUESTS, port_offset=4, what="Request", extra=lambda sizes: writes(sizes, rounds)
+    )
     harness.section_write(
         harness.output_path("api"),
         "API lists at 100 and 10,000 items",

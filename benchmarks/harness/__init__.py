@@ -131,17 +131,23 @@ class Browser:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def get(self, path: str) -> tuple[float, int, int]:
-        headers = {**self.headers, **({"Cookie": self.cookie} if self.cookie else {})}
+        return self.request("GET", path)
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+    ) -> tuple[float, int, int]:
+        """Send one request; return the seconds it took, its status and the length of its body."""
+        headers = {**self.headers, **({"Cookie": self.cookie} if self.cookie else {}), **(headers or {})}
         start = time.perf_counter()
         try:
-            self.connection.request("GET", path, headers=headers)
+            self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
         except (http.client.HTTPException, OSError):
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            self.connection.request("GET", path, headers=headers)
+            self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
-        body = response.read()
-        return time.perf_counter() - start, response.status, len(body)
+        answer = response.read()
+        return time.perf_counter() - start, response.status, len(answer)
 
 
 def measure(sizes: list[Size], pages: list[str], rounds: int, before: dict | None = None) -> dict:
