@@ -230,16 +230,15 @@ def queries_per_step(bench: Bench) -> dict:
     from certification.services import submission_start
 
     (offer,) = bench.offers(1)
-    calls = queries = 0
+    per_call = []
     with advance_inline():
         submission = submission_start(offer_id=offer.pk, by=bench.owner.user)
-        while Submission.objects.filter(pk=submission.pk, state="running").exists() and calls < 50:
+        while Submission.objects.filter(pk=submission.pk, state="running").exists() and len(per_call) < 50:
             with CaptureQueriesContext(connection) as captured:
                 submission_advance(submission_id=submission.pk, run_check=lambda definition, context: [])
-            calls += 1
-            queries += len(captured)
+            per_call.append(len(captured))
     steps = Step.objects.filter(submission_id=submission.pk, state="succeeded").count()
-    return {"queries": queries, "steps": steps, "calls": calls}
+    return {"queries": sum(per_call), "steps": steps, "calls": len(per_call), "per_call": per_call}
 
 
 def latency_idle(bench: Bench, offers: list) -> list[float]:
@@ -305,7 +304,10 @@ def main() -> None:
         bench = Bench(endpoint)
         counted = queries_per_step(bench)
         latency_offers = bench.offers(2 * SAMPLES)  # seeded now; published one at a time, timed
-        log(f"{counted['queries']} queries for {counted['steps']} steps in process; {2 * SAMPLES} offers seeded")
+        log(
+            f"{counted['queries']} queries for {counted['steps']} steps in process (per call: {counted['per_call']}); "
+            f"{2 * SAMPLES} offers seeded"
+        )
 
         # The workers start before any held submission exists: their start-up recovery re-drives idle submissions.
         main = worker_start(
