@@ -1,6 +1,8 @@
 """The reviewer queues (one admin per level) and the list of every review item."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
@@ -11,7 +13,21 @@ from certification import reviews
 from certification.admin.filters import AutoApprovedFilter, ClaimFilter, OverdueFilter
 from certification.admin.review_page import ReviewItemPageMixin
 from certification.admin.search import OfferSearchMixin
+from certification.forecasts import queue_slice
 from certification.models import REVIEW_QUEUE_MODELS, ReviewerAlias, ReviewItem
+
+
+class QueuePaginator(Paginator):
+    """Pages of a queue in its own order (overdue first, then oldest place), each read in the same time whatever
+    the number of open items (``queue_slice``); the filtered list is counted once, as any admin list is."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(queue_slice(self.object_list, bottom, top), number, self)
 
 
 class ReviewQueueAdmin(OfferSearchMixin, ReviewItemPageMixin, admin.ModelAdmin):
@@ -44,6 +60,12 @@ class ReviewQueueAdmin(OfferSearchMixin, ReviewItemPageMixin, admin.ModelAdmin):
     def get_ordering(self, request):
         """Overdue items first, then the oldest place (a resubmission keeps its original place)."""
         return reviews.queue_order(ReviewItem.objects.none()).query.order_by
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """The queue's own order pages through ``QueuePaginator``; a column the reviewer sorts by, as any list."""
+        if ORDER_VAR in request.GET:
+            return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        return QueuePaginator(queryset, per_page, orphans, allow_empty_first_page)
 
     @admin.display(description=gettext_lazy("publisher replies"), boolean=False)
     def replies(self, item):
