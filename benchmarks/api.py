@@ -187,7 +187,8 @@ def seed(n: int) -> dict:
         "offers": ("publisher", "/api/v1/offers/"),
         "offers, status filter": ("publisher", "/api/v1/offers/?status=live"),
         "offers, search (no match)": ("publisher", "/api/v1/offers/?search=zzqx"),
-        "offers, search (1 in 10 match)": ("publisher", "/api/v1/offers/?search=ledger"),
+        # a page of 10 rows at both sizes: 10 of 100 offers match, 1,000 of 10,000
+        "offers, search (1 in 10 match)": ("publisher", "/api/v1/offers/?search=ledger&page_size=10"),
         "offers, page 2 (cursor)": ("publisher", f"/api/v1/offers/{offers_next}"),
         "offer's submissions": ("publisher", f"{base}/submissions/"),
         "a submission (steps, findings)": ("publisher", f"{base}/submissions/{n}/"),

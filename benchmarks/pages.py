@@ -33,7 +33,8 @@ PAGES = [
 ]
 TYPES = ["saas", "azure_application", "azure_vm", "consulting"]
 THROUGHPUT_S = float(os.environ.get("BENCH_THROUGHPUT_SECONDS", "5"))
-CATEGORIES = ["Analytics", "Productivity", "Security", "Databases", "Developer Tools"]
+CATEGORIES = ["Analytics", "Productivity", "Security", "Databases"]  # one offer in 4: a full page (24) at 100
+TIERS = ["starter", "team", "business", "enterprise"]  # a keyword of one offer in 4
 WORDS = ["ledger", "insight", "secure", "gateway", "planner", "migration", "monitor", "backup", "payroll", "vision"]
 
 
@@ -49,6 +50,7 @@ def _snapshot(offer, n: int) -> dict:
                 "search_results_summary": f"The {word} everyone needs, edition {n}.",
                 "description": "<p>A benchmark offer.</p>",
                 "search_keyword_1": word,
+                "search_keyword_2": TIERS[n % len(TIERS)],
             },
             "offer_setup": {"sell_through_microsoft": True},
             "properties": {"categories": [CATEGORIES[n % len(CATEGORIES)]]},
@@ -164,10 +166,11 @@ def seed(n: int) -> dict:
         "history": ("owner", reverse("certification:history", args=[storied.pk])),
         "catalogue (settled)": ("anonymous", "/marketplace/"),
         "catalogue (after a draft save)": ("anonymous", "/marketplace/?after=save"),
-        "catalogue search": ("anonymous", "/marketplace/?q=ledger"),
+        # a full page of 24 at both sizes: one offer in 4 matches (25 of 100, 2,500 of 10,000)
+        "catalogue search": ("anonymous", "/marketplace/?q=enterprise"),
         "catalogue filter (category, storefront)": (
             "anonymous",
-            "/marketplace/?category=Analytics&storefront=appsource",
+            "/marketplace/?category=Analytics&storefront=azure_marketplace",
         ),
         "catalogue (signed in)": ("owner", "/marketplace/"),
         "admin queue": ("reviewer", queue),

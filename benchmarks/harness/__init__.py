@@ -185,19 +185,20 @@ def table(sizes: list[Size], pages: list[str], result: dict, rounds: int, what: 
     small, large = sizes[0], sizes[-1]
     lines = [
         f"| {what} | queries at {small.n:,} / {large.n:,} | min ms at {small.n:,} | median ms at {small.n:,} "
-        f"| min ms at {large.n:,} | median ms at {large.n:,} | median ratio | KB at {large.n:,} |",
+        f"| min ms at {large.n:,} | median ms at {large.n:,} | median ratio | KB at {small.n:,} / {large.n:,} |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for page in pages:
         a, b = result["timings"][(small.n, page)], result["timings"][(large.n, page)]
         qa, qb = small.seeded["pages"][page]["queries"], large.seeded["pages"][page]["queries"]
         status, length = result["statuses"][(large.n, page)]
+        small_length = result["statuses"][(small.n, page)][1]
         ratio = statistics.median(b) / statistics.median(a)
         flag = "" if status == 200 else f" (HTTP {status})"
         lines.append(
             f"| {page}{flag} | {qa} / {qb}{'' if qa == qb else ' ≠'} | {min(a) * 1000:.1f} | "
             f"{statistics.median(a) * 1000:.1f} | {min(b) * 1000:.1f} | {statistics.median(b) * 1000:.1f} | "
-            f"{ratio:.2f} | {length / 1024:.0f} |"
+            f"{ratio:.2f} | {small_length / 1024:.0f} / {length / 1024:.0f} |"
         )
     lines.append("")
     lines.append(

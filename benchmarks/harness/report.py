@@ -40,11 +40,14 @@ def _read(path: Path, default: str = "") -> str:
     return path.read_text().strip() if path.exists() else default
 
 
-def _nested(section: str) -> str:
-    """A section written as a page of its own (a level-1 heading) gets every heading one level down."""
+def _nested(section: str, name: str) -> str:
+    """A section written as a page of its own (a level-1 heading) gets every heading one level down, its title
+    the script's name."""
     lines = section.splitlines()
     if not any(line.startswith("# ") for line in lines):
         return section
+    if lines[0].startswith("# "):
+        lines[0] = f"# benchmarks/{name}.py"
     return "\n".join("#" + line if line.startswith("#") else line for line in lines)
 
 
@@ -63,7 +66,7 @@ def page(directory: Path, root: Path) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench`: every script under benchmarks/ in one run, each over benchmarks/harness (a fresh "
+        "Written by `make bench`: the scripts under benchmarks/ (listed below) in one run, each over benchmarks/harness (a fresh "
         "PostgreSQL database per size, gunicorn with 2 workers, the sizes interleaved, min and median, queries "
         "counted in process). Goal for every page: median at 10,000 / median at 100 ≤ 1.3 with equal queries "
         "(a ≠ marks unequal counts).",
@@ -77,7 +80,7 @@ def page(directory: Path, root: Path) -> str:
         f"- Scripts: {'; '.join(runs) or 'none'}",
     ]
     for name in names:
-        section = _nested(_read(directory / f"{name}.md"))
+        section = _nested(_read(directory / f"{name}.md"), name)
         lines += ["", section or f"## benchmarks/{name}.py\n\nNo section written (see the output of `make bench`)."]
     return "\n".join(lines) + "\n"
 
