@@ -143,3 +143,24 @@ def test_no_template_outside_admin_compares_a_status_with_a_value():
         for match in STATUS_COMPARISON.finditer(line)
     ]
     assert found == []
+
+
+# -- the labels the dashboard shows on every row: Django's own, read without rebuilding the list of choices
+
+
+@pytest.mark.parametrize("status", Offer.Status.values)
+def test_an_offers_status_label_is_its_choice_label(status):
+    assert OfferFactory.build(status=status).get_status_display() == str(Offer.Status(status).label)
+
+
+@pytest.mark.parametrize("offer_type", ["saas", "azure_application", "azure_vm", "consulting"])
+def test_an_offers_type_label_is_its_choice_label(offer_type):
+    labels = dict(Offer._meta.get_field("offer_type").choices)
+    assert OfferFactory.build(offer_type=offer_type).get_offer_type_display() == str(labels[offer_type])
+
+
+def test_an_unknown_status_or_type_shows_its_value_as_django_does():
+    offer = OfferFactory.build(offer_type="retired_type")
+    offer.__dict__["status"] = "retired_status"  # no transition leads there; a row written by an older version
+
+    assert (offer.get_status_display(), offer.get_offer_type_display()) == ("retired_status", "retired_type")
