@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -65,8 +66,11 @@ def dashboard(request):
     types = offer_type_choices()
     offer_type = offer_type if offer_type in dict(types) else ""
     offers = offers_dashboard(membership, status=status, offer_type=offer_type, query=query)
-    page = paginate(request, offers, DASHBOARD_PAGE_SIZE)
     counts = offers_status_counts(membership)
+    if not (offer_type or query):  # the status counts already say how many offers the list holds
+        offers = _Counted(offers, counts[status] if status else sum(counts.values()))
+    page = paginate(request, offers, DASHBOARD_PAGE_SIZE)
+    _overview_urls(page)
     context = {
         "page_obj": page,
         "status_counts": [
@@ -77,3 +81,26 @@ def dashboard(request):
         "filters": {"status": status, "type": offer_type, "q": query},
     }
     return render(request, "portal/dashboard.html", context)
+
+
+class _Counted:
+    """A list whose length is already known: the paginator slices it without counting it again (one query less)."""
+
+    def __init__(self, items, count: int):
+        self.items, self.known = items, count
+        self.ordered = items.ordered
+
+    def count(self) -> int:
+        return self.known
+
+    def __getitem__(self, key):
+        return self.items[key]
+
+
+def _overview_urls(offers) -> None:
+    """Set ``overview_url`` on each offer: the URL reversed once, its number swapped per row (a reverse() per row
+    was a tenth of the page's time)."""
+    marker = 987654321987
+    before, after = reverse("certification:overview", args=[marker]).split(str(marker))
+    for offer in offers:
+        offer.overview_url = f"{before}{offer.pk}{after}"

@@ -90,3 +90,39 @@ def test_the_dashboard_paginates_25_offers_a_page(owner_client, owner):
         OfferFactory(account=owner.account)
     response = owner_client.get(reverse("portal:dashboard"), {"page": 2})
     assert len(response.context["page_obj"]) == 5
+
+
+def test_each_row_links_to_its_offers_overview(owner_client, owner):
+    offers = [OfferFactory(account=owner.account) for _ in range(2)]
+
+    html = owner_client.get(reverse("portal:dashboard")).content.decode()
+
+    for offer in offers:
+        assert f'href="{reverse("certification:overview", args=[offer.pk])}"' in html
+
+
+def test_a_status_filter_pages_through_the_offers_of_that_status(owner_client, owner):
+    for n in range(30):
+        OfferFactory(account=owner.account, status=Offer.Status.LIVE if n < 27 else Offer.Status.DRAFT)
+
+    response = owner_client.get(reverse("portal:dashboard"), {"status": "live", "page": 2})
+
+    assert (response.context["page_obj"].paginator.count, len(response.context["page_obj"])) == (27, 2)
+
+
+def test_a_type_filter_pages_through_the_offers_of_that_type(owner_client, owner):
+    for n in range(30):
+        OfferFactory(account=owner.account, offer_type="saas" if n < 26 else "consulting")
+
+    response = owner_client.get(reverse("portal:dashboard"), {"type": "saas", "page": 2})
+
+    assert (response.context["page_obj"].paginator.count, len(response.context["page_obj"])) == (26, 1)
+
+
+def test_the_dashboard_counts_the_accounts_offers_once(owner_client, owner):
+    _offers(owner.account, 3)
+    with CaptureQueriesContext(connection) as queries:
+        owner_client.get(reverse("portal:dashboard"))
+
+    counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and '"offers_offer"' in q["sql"]]
+    assert len(counting) == 1  # the counts per status; the pager reads its total from them
