@@ -3,6 +3,7 @@ History and Compare."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,7 +50,10 @@ def _overview_context(offer: Offer) -> dict:
     findings = conversation_findings(findings_for_report(latest, absolute=False), publisher=True) if failed else []
     timeline = selectors.submission_timeline(latest) if latest else []
     wait = selectors.review_wait(latest)
-    live_plans = list(offer.plans.filter(status=Plan.Status.LIVE)) if offer.status == Offer.Status.LIVE else []
+    plans = list(offer.plans.all())  # prefetched by the views: one query for the page, its navigation and this
+    live_plans = (
+        [plan for plan in plans if plan.status == Plan.Status.LIVE] if offer.status == Offer.Status.LIVE else []
+    )
     return {
         "submission": latest,
         "timeline": timeline,
@@ -63,14 +67,20 @@ def _overview_context(offer: Offer) -> dict:
         "live_plans": live_plans,
         # Every plan a live listing held (live, stopping, stopped or to be sold again), and whether a stopped one
         # may be sold again now (not while a submission that leaves it out is under way).
-        "plans": [plan for plan in offer.plans.all() if not plan.deletable],
+        "plans": [plan for plan in plans if not plan.deletable],
         "sell_again_open": active is None,
     }
 
 
+def _with_plans(offer: Offer) -> Offer:
+    """Read the offer's plans once: the pages' navigation (OfferState), the live plans and the plans panel share them."""
+    prefetch_related_objects([offer], "plans")
+    return offer
+
+
 @member_required
 def overview(request, membership, offer_pk):
-    offer = offer_get(membership, offer_pk)
+    offer = _with_plans(offer_get(membership, offer_pk))
     context = offer_context(OfferState(offer), "overview", **_overview_context(offer))
     response = render(request, "certification/overview.html", context)
     conversation_read(offer=offer, publisher_user=request.user)  # shown once as new, then read
@@ -110,7 +120,7 @@ def overview_status(request, membership, offer_pk):
     Its answer also replaces the status badge beside the offer's name (an out-of-band swap), so the badge and the
     panel always come from the same read of the offer.
     """
-    offer = offer_get(membership, offer_pk)
+    offer = _with_plans(offer_get(membership, offer_pk))
     return render(request, "certification/_status.html", {"offer": offer, "oob": True, **_overview_context(offer)})
 
 

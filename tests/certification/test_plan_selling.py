@@ -106,3 +106,34 @@ def test_a_plan_cannot_be_sold_again_while_a_publish_that_leaves_it_out_is_under
     with pytest.raises(PublishRefused):
         plan_sell_again(plan_id=first.pk, by=owner.user)
     assert Plan.objects.get(pk=first.pk).status == Plan.Status.STOPPED
+
+
+def _overview_queries(client, offer) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("certification:overview", args=[offer.pk]))
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_overview_of_a_live_offer_runs_the_same_number_of_queries_for_2_and_6_plans(owner_client, owner):
+    plan_ids = ["basic", "pro", "team", "plus", "max", "edu"]
+    small = live_offer(owner.account, plans=[saas_plan(plan_id) for plan_id in plan_ids[:2]])
+    large = live_offer(owner.account, plans=[saas_plan(plan_id) for plan_id in plan_ids])
+    owner_client.get(reverse("certification:overview", args=[small.pk]))  # the session's first request records it
+
+    assert _overview_queries(owner_client, small) == _overview_queries(owner_client, large)
+
+
+def test_the_overview_reads_the_offers_plans_once(owner_client, owner, two_plans):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        content = owner_client.get(reverse("certification:overview", args=[two_plans.pk])).content.decode()
+
+    assert len([q for q in captured.captured_queries if 'FROM "offers_plan"' in q["sql"]]) == 1
+    assert 'data-plan="basic"' in content
+    assert 'data-plan="pro"' in content
