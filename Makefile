@@ -37,7 +37,7 @@ run: $(STAMP)
 	@echo "  Publisher Portal: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "  Publisher sandbox: https://127.0.0.1:$(SANDBOX_PORT)/   (landing page, webhook and leads for your offers)"
 	@echo
-	$(RUN_ENV) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start web worker beat sandbox
+	$(RUN_ENV) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start web worker first beat sandbox
 
 services:
 	bash .ci/services

@@ -10,6 +10,10 @@ The same event points put an entry in the bell of the account's Owners and Manag
 source for webhooks and notifications.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -20,7 +24,7 @@ from certification.notifications import findings_for_report, notice_account, ove
 from certification.previews import preview_links
 from offers.models import Offer
 from webhooks.models import WebhookEventType as Event
-from webhooks.services import webhook_emit
+from webhooks.services import webhook_emit, webhook_endpoints_memo
 
 
 def offer_data(offer: Offer) -> dict:
@@ -228,11 +232,34 @@ def transition_receiver(sender, instance, name, source, target, **kwargs) -> Non
         _step_changed(instance, source, target)
 
 
+# Inside ``step_events_known``: (submission id, account id) of the submission whose steps change (None outside).
+_KNOWN: ContextVar[tuple[int, int] | None] = ContextVar("step_events_known", default=None)
+
+
+@contextmanager
+def step_events_known(submission_id: int, account_id: int) -> Iterator[None]:
+    """Within the block (one transaction of the engine), the events of this submission's steps know its account and
+    read the account's webhook endpoints once, however many steps change."""
+    token = _KNOWN.set((submission_id, account_id))
+    try:
+        with webhook_endpoints_memo():
+            yield
+    finally:
+        _KNOWN.reset(token)
+
+
+def _step_account(step: Step):
+    known = _KNOWN.get()
+    if known is not None and known[0] == step.submission_id:
+        return known[1]
+    return Subquery(Submission.objects.filter(pk=step.submission_id).values("offer__account_id")[:1])
+
+
 def _step_changed(step: Step, source: str, target: str) -> None:
     """Emit submission.step_changed; the submission is read only when an endpoint subscribes (steps change often)."""
     submission = SimpleLazyObject(lambda: Submission.objects.select_related("offer").get(pk=step.submission_id))
     webhook_emit(
-        account=Subquery(Submission.objects.filter(pk=step.submission_id).values("offer__account_id")[:1]),
+        account=_step_account(step),
         event_type=Event.SUBMISSION_STEP_CHANGED,
         offer=lambda: submission.offer_id,
         data=lambda: {

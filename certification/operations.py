@@ -125,7 +125,7 @@ def submission_redrive(*, submission_id: int, by):
         internal=True,
         submission=submission.number,
     )
-    enqueue_advance(submission.pk)
+    enqueue_advance(submission.pk, first=True)
     return submission
 
 

@@ -7,10 +7,12 @@ the attempt holding its token, and rows are always locked submission first, then
 import logging
 import math
 import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from certification.checks.base import Finding as CheckFinding
 from certification.checks.base import Severity, StepContext, TransientCheckError
-from certification.events import event_offer_live, event_submission_failed
+from certification.events import event_offer_live, event_submission_failed, step_events_known
 from certification.models import Finding, Policy, ReviewItem, Step, Submission
 from certification.notifications import notify_failure_report, notify_live
 from certification.steps import Kind, StepDef, step_definition, steps_planned, wait_enter
@@ -42,11 +44,20 @@ def _setting(name: str, default):
 _HELD_BACK: ContextVar[set[int] | None] = ContextVar("advance_held_back", default=None)
 
 
-def enqueue_advance(submission_id: int, *, countdown: int = 0) -> None:
-    """Hand the submission to a worker once the current transaction commits (held back inside advance_inline)."""
+def enqueue_advance(submission_id: int, *, countdown: int = 0, first: bool = False) -> None:
+    """Hand the submission to a worker once the current transaction commits (held back inside advance_inline).
+
+    ``first``: a person just acted (Publish, Go live, a reviewer's or an operator's decision) and waits to see the
+    next step start. That step goes to the queue of user-facing work (PIPELINE_FIRST_QUEUE, served by a worker of
+    its own), runs alone, and hands the rest to the default queue: it never queues behind a burst of steps.
+    """
     held_back = _HELD_BACK.get()
     if held_back is not None:
         held_back.add(submission_id)
+        return
+    if first:
+        queue = _setting("PIPELINE_FIRST_QUEUE", "")
+        task_hand_off(advance, countdown=countdown, queue=queue or None, submission_id=submission_id, max_steps=1)
         return
     task_hand_off(advance, countdown=countdown, submission_id=submission_id)
 
@@ -130,8 +141,24 @@ class AttemptInterrupted(Exception):
         self.token = token
 
 
-def submission_advance(*, submission_id: int, run_check=None, release_token: str = "") -> None:
-    """Run the submission's next step; stop at a wait, a failure or the end.
+@dataclass
+class Claim:
+    """A step this attempt started and holds (by its token), with what its check reads."""
+
+    step_id: int
+    token: str
+    definition: StepDef
+    context: StepContext
+
+
+def submission_advance(
+    *, submission_id: int, run_check=None, release_token: str = "", max_steps: int | None = None
+) -> None:
+    """Run the submission's next steps; stop at a wait, a failure, the end, or when this call's turn is over.
+
+    Consecutive automated steps run in this one call: recording a step's result and starting the next one is one
+    transaction, and the snapshot is read once per call. A call runs at most ``max_steps`` steps and starts no new
+    step after PIPELINE_TURN seconds: then it hands the rest to a new task, so no submission holds a worker for long.
 
     ``run_check(definition, context) -> findings`` replaces running the step's check (the demo data records
     each check as passed); by default the step's own check runs. While the check runs, the step's heartbeat is
@@ -143,33 +170,46 @@ def submission_advance(*, submission_id: int, run_check=None, release_token: str
     """
     if release_token:
         step_release(submission_id=submission_id, token=release_token)
-    claimed = _claim_next_step(submission_id)
-    if claimed is None:
-        return
-    step_id, token, definition, context = claimed
+    turn_ends = time.monotonic() + _setting("PIPELINE_TURN", 10)
+    ran = 0
+
+    def another() -> bool:
+        return (max_steps is None or ran < max_steps) and time.monotonic() < turn_ends
+
+    claim = _claim_next_step(submission_id)
+    while claim is not None:
+        ran += 1
+        claim = _attempt(submission_id, claim, run_check, another)
+
+
+def _attempt(submission_id: int, claim: Claim, run_check, another: Callable[[], bool]) -> Claim | None:
+    """Run the claimed step's check and record its result; return the next step when this call may run it too."""
+    definition = claim.definition
     try:
         try:
-            with step_heartbeat(step_id, token):
-                findings = run_check(definition, context) if run_check else definition.check_function(context)
+            with step_heartbeat(claim.step_id, claim.token):
+                findings = (
+                    run_check(definition, claim.context) if run_check else definition.check_function(claim.context)
+                )
         except TRANSIENT_ERRORS:
             raise
         except StepBusy as busy:
-            _attempt_deferred(submission_id, step_id, token, busy.retry_in)
-            return
+            _attempt_deferred(submission_id, claim.step_id, claim.token, busy.retry_in)
+            return None
         except Exception as error:  # a check that breaks is our failure, never the publisher's
             if not isinstance(error, TransientCheckError):
                 logger.exception("check %s of submission %s failed", definition.key, submission_id)
-            _attempt_failed(submission_id, step_id, token, error)
-            return
-        _record_result(submission_id, step_id, token, findings)
+            _attempt_failed(submission_id, claim.step_id, claim.token, error)
+            return None
+        return _record_result(submission_id, claim, findings, claim_next=another())
     except TRANSIENT_ERRORS as error:
         logger.warning("step %s of submission %s interrupted by the database: %s", definition.key, submission_id, error)
         if not connection.in_atomic_block:  # never close a connection under someone's transaction
             close_old_connections()  # drop the broken connection; the release below opens a new one
         try:
-            step_release(submission_id=submission_id, token=token)
+            step_release(submission_id=submission_id, token=claim.token)
         except DatabaseError:
-            raise AttemptInterrupted(token, error) from error
+            raise AttemptInterrupted(claim.token, error) from error
         raise AttemptInterrupted("", error) from error
 
 
@@ -226,7 +266,7 @@ def step_heartbeat(step_id: int, token: str, *, every: float | None = None) -> I
 
 
 @transaction.atomic
-def _claim_next_step(submission_id: int):
+def _claim_next_step(submission_id: int) -> Claim | None:
     submission = submission_lock(submission_id, related=("snapshot", "offer__account"))
     if submission.state != Submission.State.RUNNING:
         return None
@@ -248,12 +288,24 @@ def _claim_next_step(submission_id: int):
     if definition.review_when and _needs_review(definition, context):
         wait_enter(Kind.REVIEW)(submission, step, definition)
         return None
+    with step_events_known(submission.pk, submission.offer.account_id):
+        token = _step_start(submission.offer, step, now)
+    submission.save(update_fields=["updated_at"])
+    return Claim(step.pk, token, definition, context)
+
+
+def _step_start(offer: Offer, step: Step, now) -> str:
+    """Start the step for a new attempt; return the attempt's token."""
     token = uuid.uuid4().hex
     step.start(token, now)
     step.save()
-    submission.save(update_fields=["updated_at"])
-    history_record(submission.offer, "step_started", message=_("%(step)s started") % {"step": step.name}, step=step.pk)
-    return step.pk, token, definition, context
+    history_record(offer, "step_started", message=_("%(step)s started") % {"step": step.name}, step=step.pk)
+    return token
+
+
+def _runs_inline(definition: StepDef) -> bool:
+    """Whether the step may start in the transaction that records the previous one: a check that never waits."""
+    return definition.kind == Kind.CHECK and not definition.wait_when and not definition.review_when
 
 
 def _needs_review(definition: StepDef, context: StepContext) -> bool:
@@ -262,28 +314,61 @@ def _needs_review(definition: StepDef, context: StepContext) -> bool:
 
 
 @transaction.atomic
-def _record_result(submission_id: int, step_id: int, token: str, findings: list[CheckFinding]) -> None:
+def _record_result(submission_id: int, claim: Claim, findings: list[CheckFinding], *, claim_next: bool) -> Claim | None:
+    """Record the step's result; start the next step in the same transaction when ``claim_next`` allows and it is
+    a check that never waits (return it), otherwise hand the submission to a worker.
+
+    One lock per step: the offer (every writer locks it first), then one statement that locks the submission,
+    checks it still runs and marks its progress. The snapshot is not read again: the next check reads the same
+    frozen snapshot as this one.
+    """
+    if any(f.severity == Severity.CRITICAL for f in findings):
+        _record_failure(submission_id, claim, findings)
+        return None
+    now = timezone.now()
+    offer = claim.context.offer
+    list(Offer.objects.select_for_update().filter(pk=offer.pk).values_list("pk", flat=True))
+    if not Submission.objects.filter(pk=submission_id, state=Submission.State.RUNNING).update(updated_at=now):
+        return None  # cancelled or superseded meanwhile
+    left = list(
+        Step.objects.filter(submission_id=submission_id)
+        .exclude(state__in=[Step.State.SUCCEEDED, Step.State.SKIPPED])
+        .order_by("order")[:2]
+    )
+    step = left[0] if left else None
+    if step is None or step.pk != claim.step_id or step.state != Step.State.RUNNING or step.run_token != claim.token:
+        return None  # this attempt was superseded (the watchdog re-drove it)
+    with step_events_known(submission_id, offer.account_id):
+        findings_store(submission_id, step, findings, source=Finding.Source.AUTOMATED)
+        step.succeed(now)
+        step.save()
+        history_record(offer, "step_succeeded", message=_("%(step)s succeeded") % {"step": step.name}, step=step.pk)
+        following = left[1] if len(left) > 1 else None
+        if claim_next and following is not None and following.state == Step.State.PENDING:
+            definition = step_definition(following.phase, following.key)
+            if _runs_inline(definition):
+                token = _step_start(offer, following, now)
+                context = replace(claim.context, phase=following.phase, step_key=following.key, network_down=None)
+                return Claim(following.pk, token, definition, context)
+    enqueue_advance(submission_id)
+    return None
+
+
+def _record_failure(submission_id: int, claim: Claim, findings: list[CheckFinding]) -> None:
+    """The step found what refuses the offer: fail the step and the submission (locked in the usual order)."""
     submission = submission_lock(submission_id)
-    step = Step.objects.select_for_update().get(pk=step_id)
-    if step.state != Step.State.RUNNING or step.run_token != token or submission.state != Submission.State.RUNNING:
+    step = Step.objects.select_for_update().get(pk=claim.step_id)
+    if (
+        step.state != Step.State.RUNNING
+        or step.run_token != claim.token
+        or submission.state != Submission.State.RUNNING
+    ):
         return  # this attempt was superseded (the watchdog re-drove it, or the submission was cancelled)
     findings_store(submission, step, findings, source=Finding.Source.AUTOMATED)
-    now = timezone.now()
-    if any(f.severity == Severity.CRITICAL for f in findings):
-        step.fail(now)
-        step.save()
-        history_record(
-            submission.offer, "step_failed", message=_("%(step)s failed") % {"step": step.name}, step=step.pk
-        )
-        submission_fail(submission)
-        return
-    step.succeed(now)
+    step.fail(timezone.now())
     step.save()
-    submission.save(update_fields=["updated_at"])
-    history_record(
-        submission.offer, "step_succeeded", message=_("%(step)s succeeded") % {"step": step.name}, step=step.pk
-    )
-    enqueue_advance(submission.pk)
+    history_record(submission.offer, "step_failed", message=_("%(step)s failed") % {"step": step.name}, step=step.pk)
+    submission_fail(submission)
 
 
 def _policy(number: str) -> Policy | None:
@@ -297,9 +382,11 @@ def _policy(number: str) -> Policy | None:
 
 
 def findings_store(submission, step, findings: list[CheckFinding], *, source: str) -> list[Finding]:
+    """Store the step's findings (``submission``: the submission or its id); nothing to store, no query."""
+    submission_id = getattr(submission, "pk", submission)
     return Finding.objects.bulk_create(
         Finding(
-            submission=submission,
+            submission_id=submission_id,
             step=step,
             source=Finding.Source.SYSTEM if f.system else source,
             code=f.code,

@@ -17,7 +17,7 @@ from certification.selectors import submission_cancellable
 from certification.steps import Kind, StepDef, wait_register
 from offers.history import history_record
 from offers.models import Offer, Plan
-from offers.pages import offer_ready_to_publish
+from offers.pages import OfferState, offer_ready_to_publish
 from offers.snapshots import snapshot_freeze
 
 
@@ -69,7 +69,8 @@ def submission_start(*, offer_id: int, by, notes: str | None = None) -> Submissi
         raise PublishRefused(
             _("The offer is %(status)s; it cannot be published now.") % {"status": offer.get_status_display()}
         )
-    ready, incomplete = offer_ready_to_publish(offer)
+    state = OfferState(offer)  # loaded and judged once: the pages Publish judged are the pages it freezes
+    ready, incomplete = offer_ready_to_publish(offer, state)
     if not ready:
         names = ", ".join(str(page.title) for page in incomplete)
         raise PublishRefused(
@@ -90,7 +91,7 @@ def submission_start(*, offer_id: int, by, notes: str | None = None) -> Submissi
             submission = Submission.objects.create(
                 offer=offer,
                 number=number,
-                snapshot=snapshot_freeze(offer, by=by),
+                snapshot=snapshot_freeze(offer, by=by, state=state),
                 notes=offer.notes_for_certification,
                 origin_status=origin,
                 created_by=by,
@@ -103,7 +104,7 @@ def submission_start(*, offer_id: int, by, notes: str | None = None) -> Submissi
     kind, message = EVENT_BY_ORIGIN[origin]
     history_record(offer, kind, actor=by, message=message, submission=submission.number)
     event_submission_started(submission)
-    enqueue_advance(submission.pk)
+    enqueue_advance(submission.pk, first=True)
     return submission
 
 
@@ -164,7 +165,7 @@ def submission_verification_resume(*, submission_id: int) -> bool:
         "verification_decided",
         message=_("Your account's verification was decided: eligibility runs again"),
     )
-    enqueue_advance(submission.pk)
+    enqueue_advance(submission.pk, first=True)
     return True
 
 
@@ -215,7 +216,7 @@ def publish_go_live(*, offer_id: int, by) -> Submission:
     offer.go_live()
     offer.save()
     history_record(offer, "signed_off", actor=by, message=_("Signed off: Go live"))
-    enqueue_advance(submission.pk)
+    enqueue_advance(submission.pk, first=True)
     return submission
 
 

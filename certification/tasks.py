@@ -14,17 +14,18 @@ def _backoff(retries: int) -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=12)
-def advance(self, *, submission_id: int, release_token: str = "") -> None:
-    """Run the next step of a submission (safe to deliver twice); retried when the database goes away."""
+def advance(self, *, submission_id: int, release_token: str = "", max_steps: int | None = None) -> None:
+    """Run the next steps of a submission (at most ``max_steps``; safe to deliver twice); retried when the database
+    goes away."""
     from certification.pipeline import AttemptInterrupted, submission_advance
 
     try:
-        submission_advance(submission_id=submission_id, release_token=release_token)
+        submission_advance(submission_id=submission_id, release_token=release_token, max_steps=max_steps)
     except AttemptInterrupted as interrupted:
-        kwargs = {"submission_id": submission_id, "release_token": interrupted.token}
+        kwargs = {"submission_id": submission_id, "release_token": interrupted.token, "max_steps": max_steps}
         raise self.retry(exc=interrupted, countdown=_backoff(self.request.retries), kwargs=kwargs) from interrupted
     except TRANSIENT_TASK_ERRORS as error:  # before a step was claimed, or while releasing one
-        kwargs = {"submission_id": submission_id, "release_token": release_token}
+        kwargs = {"submission_id": submission_id, "release_token": release_token, "max_steps": max_steps}
         raise self.retry(exc=error, countdown=_backoff(self.request.retries), kwargs=kwargs) from error
 
 

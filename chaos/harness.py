@@ -35,7 +35,7 @@ class Processes:
     """Workers and beat as real processes; each worker in its own session so a kill takes its pool children too."""
 
     env: dict
-    queue: str
+    queues: list[str]  # the default queue and the queue of user-facing work (PIPELINE_FIRST_QUEUE)
     log_dir: Path
     concurrency: int = 2
     workers: list = field(default_factory=list)
@@ -50,7 +50,7 @@ class Processes:
     def worker_start(self) -> subprocess.Popen:
         self.started += 1
         name = f"chaos{self.started}@%h"
-        command = [CELERY, "-A", "portal", "worker", "-Q", self.queue, "-n", name, "--loglevel", "INFO"]
+        command = [CELERY, "-A", "portal", "worker", "-Q", ",".join(self.queues), "-n", name, "--loglevel", "INFO"]
         command += ["--pool", "prefork", "--concurrency", str(self.concurrency), "--without-gossip", "--without-mingle"]
         log = self._log(f"worker{self.started}")
         process = subprocess.Popen(

@@ -258,7 +258,9 @@ def main(argv: list[str]) -> int:
     redis = RedisServer(redis_port, LOGS)
     redis.start()
     endpoint, endpoint_stop = endpoint_start()
-    processes = Processes(env=env, queue=env["CELERY_TASK_DEFAULT_QUEUE"], log_dir=LOGS)
+    processes = Processes(
+        env=env, queues=[env["CELERY_TASK_DEFAULT_QUEUE"], settings.PIPELINE_FIRST_QUEUE], log_dir=LOGS
+    )
     figures = {}
     try:
         with SmtpCounter(smtp_port) as smtp:

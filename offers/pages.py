@@ -151,7 +151,8 @@ def offer_pages(offer: Offer) -> list[PageState]:
     return OfferState(offer).page_states()
 
 
-def offer_ready_to_publish(offer: Offer) -> tuple[bool, list[PageState]]:
-    """Return whether every page is Complete, and the pages that are not."""
-    incomplete = [page for page in offer_pages(offer) if not page.complete]
+def offer_ready_to_publish(offer: Offer, state: OfferState | None = None) -> tuple[bool, list[PageState]]:
+    """Return whether every page is Complete, and the pages that are not (judged on ``state`` when given, so Publish
+    loads and judges the pages once, then freezes what it judged)."""
+    incomplete = [page for page in (state or OfferState(offer)).page_states() if not page.complete]
     return not incomplete, incomplete

@@ -15,9 +15,10 @@ from offers.types import offer_types
 SNAPSHOT_VERSION = 1
 
 
-def snapshot_build(offer: Offer) -> dict:
-    """Return the offer as it is now: the pages its choices bring in, its plans and the files they use."""
-    state = OfferState(offer)
+def snapshot_build(offer: Offer, state: OfferState | None = None) -> dict:
+    """Return the offer as it is now: the pages its choices bring in, its plans and the files they use (from
+    ``state`` when the caller already loaded it)."""
+    state = state or OfferState(offer)
     specs = state.pages()
     pages = {spec.key: state.values.get(spec.key, {}) for spec in specs if spec.kind == "form"}
     plans = [
@@ -91,9 +92,9 @@ def snapshot_page_values(data: dict) -> dict[str, dict]:
     return data.get("pages") or {}
 
 
-def snapshot_freeze(offer: Offer, *, by=None) -> OfferSnapshot:
+def snapshot_freeze(offer: Offer, *, by=None, state: OfferState | None = None) -> OfferSnapshot:
     """Store the offer as it is now; identical content reuses nothing, each freeze is its own record."""
-    data = snapshot_build(offer)
+    data = snapshot_build(offer, state)
     return OfferSnapshot.objects.create(offer=offer, data=data, content_hash=content_hash(data), created_by=by)
 
 

@@ -22,15 +22,20 @@ PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 
 _DEFERRED: ContextVar[list[str] | None] = ContextVar("handoffs_deferred", default=None)
 
 
-def task_hand_off(task, *, countdown: int = 0, **kwargs) -> None:
-    """Send ``task(**kwargs)`` once the current transaction commits; a broker failure is logged, never raised."""
-    transaction.on_commit(lambda: task_send(task, countdown=countdown, **kwargs))
+def task_hand_off(task, *, countdown: int = 0, queue: str | None = None, **kwargs) -> None:
+    """Send ``task(**kwargs)`` once the current transaction commits; a broker failure is logged, never raised.
+
+    ``queue`` names a queue other than the task's default one."""
+    transaction.on_commit(lambda: task_send(task, countdown=countdown, queue=queue, **kwargs))
 
 
-def task_send(task, *, countdown: int = 0, **kwargs) -> bool:
+def task_send(task, *, countdown: int = 0, queue: str | None = None, **kwargs) -> bool:
     """Send ``task(**kwargs)`` now; return whether the broker took it (a failure is logged and left for recovery)."""
+    options = {"queue": queue} if queue else {}
     try:
-        task.apply_async(kwargs=kwargs, countdown=countdown or None, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+        task.apply_async(
+            kwargs=kwargs, countdown=countdown or None, retry=True, retry_policy=PUBLISH_RETRY_POLICY, **options
+        )
     except Exception as error:  # the change is committed: whatever the broker says, recovery picks the work up
         logger.warning(
             "hand-off of %s(%s) failed, left for recovery: %s",

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -270,6 +271,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="portal")
+# The queue of user-facing work (issue 16): the first step after a person acts (Publish, Go live, a reviewer's or an
+# operator's decision) runs there, alone, then hands the rest back to the default queue, so it never waits behind a
+# burst of steps. A worker started without -Q consumes both queues; the Procfile's `first` worker serves only this one.
+PIPELINE_FIRST_QUEUE = env("PIPELINE_FIRST_QUEUE", default="publish")
+CELERY_TASK_QUEUES = [Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(PIPELINE_FIRST_QUEUE)]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -318,6 +324,7 @@ PIPELINE_RETRY_BACKOFF = env.int("PIPELINE_RETRY_BACKOFF", default=30)  # second
 PIPELINE_HEARTBEAT_EVERY = env.float("PIPELINE_HEARTBEAT_EVERY", default=5.0)  # a running step's heartbeat
 PIPELINE_STALE_AFTER = env.int("PIPELINE_STALE_AFTER", default=30)  # a running step with no heartbeat
 PIPELINE_IDLE_AFTER = env.int("PIPELINE_IDLE_AFTER", default=30)  # a running submission nobody advances
+PIPELINE_TURN = env.float("PIPELINE_TURN", default=10.0)  # seconds one task may keep starting a submission's steps
 # The outbox (issue 15): a sender's lease on a message (above the SMTP and HTTPS timeouts), and how long a pending
 # message may wait past its due time before beat's re-drive hands it over again.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=30)

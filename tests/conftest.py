@@ -90,10 +90,16 @@ def celery_queue():
 
 @pytest.fixture(scope="session", autouse=True)
 def _celery_app(celery_queue):
-    """Route every task of the session to its own queue before anything sends one (routes are cached)."""
+    """Route every task of the session to its own queues before anything sends one (routes are cached): the default
+    one and the queue of user-facing work (PIPELINE_FIRST_QUEUE), both consumed by the test worker."""
+    from django.conf import settings
+    from kombu import Queue
+
     from portal.celery import app
 
+    settings.PIPELINE_FIRST_QUEUE = f"{celery_queue}-first"
     app.conf.task_default_queue = celery_queue
+    app.conf.task_queues = [Queue(celery_queue), Queue(settings.PIPELINE_FIRST_QUEUE)]
     app.conf.task_always_eager = False
     return app
 
@@ -102,9 +108,11 @@ def _celery_app(celery_queue):
 def celery_worker(_celery_app, transactional_db):
     """Run a real Celery worker on Redis in a thread for one test (the test must use the transactional DB)."""
     from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
 
     with start_worker(
         _celery_app,
+        queues=[_celery_app.conf.task_default_queue, settings.PIPELINE_FIRST_QUEUE],
         pool="threads",
         concurrency=2,
         perform_ping_check=False,

@@ -7,7 +7,9 @@ Messages about one offer to one endpoint share an outbox group and are delivered
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -46,6 +48,31 @@ def webhook_event_id() -> str:
     return f"msg_{uuid.uuid4().hex}"
 
 
+# Inside ``webhook_endpoints_memo``: each account's enabled endpoints, read once (None outside the block).
+_ENDPOINTS: ContextVar[dict | None] = ContextVar("webhook_endpoints_memo", default=None)
+
+
+@contextmanager
+def webhook_endpoints_memo() -> Iterator[None]:
+    """Read each account's endpoints once for the whole block (one transaction of a busy writer, such as the
+    pipeline recording one step and starting the next): call it inside the transaction, so what is read is what
+    the transaction sees."""
+    token = _ENDPOINTS.set({})
+    try:
+        yield
+    finally:
+        _ENDPOINTS.reset(token)
+
+
+def _endpoints_enabled(account_id) -> list[WebhookEndpoint]:
+    memo = _ENDPOINTS.get()
+    if memo is None or not isinstance(account_id, int):
+        return list(WebhookEndpoint.objects.filter(account_id=account_id, enabled=True))
+    if account_id not in memo:
+        memo[account_id] = list(WebhookEndpoint.objects.filter(account_id=account_id, enabled=True))
+    return memo[account_id]
+
+
 def webhook_emit(*, account, event_type: str, offer=None, data: dict | Callable[[], dict]) -> str | None:
     """Queue the event for every enabled endpoint of the account subscribed to its type; return its event id.
 
@@ -55,9 +82,7 @@ def webhook_emit(*, account, event_type: str, offer=None, data: dict | Callable[
     is written, one query).
     """
     account_id = getattr(account, "pk", account)
-    endpoints = [
-        e for e in WebhookEndpoint.objects.filter(account_id=account_id, enabled=True) if e.subscribes_to(event_type)
-    ]
+    endpoints = [e for e in _endpoints_enabled(account_id) if e.subscribes_to(event_type)]
     if not endpoints:
         return None
     event_id = webhook_event_id()

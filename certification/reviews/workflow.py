@@ -254,7 +254,7 @@ def review_decide(*, item_id: int, decision: str, by, citations=(), internal_com
             message=_("%(level)s approved") % {"level": item.get_level_display()},
         )
         event_review_decided(item, submission)
-        enqueue_advance(submission.pk)
+        enqueue_advance(submission.pk, first=True)
         return item
     item.state = ReviewItem.State.REJECTED
     item.save()

@@ -125,13 +125,14 @@ def second_machine(transactional_db, azurite, azure_media, settings, celery_queu
         "MEDIA_ROOT": str(media),
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_TASK_DEFAULT_QUEUE": celery_queue,  # what the worker enqueues stays on this session's queue
+        "CELERY_TASK_DEFAULT_QUEUE": celery_queue,  # what the worker enqueues stays on this session's queues
+        "PIPELINE_FIRST_QUEUE": settings.PIPELINE_FIRST_QUEUE,
         "EMAIL_URL": f"smtp://{smtp_sink.host}:{smtp_sink.port}",
         "OUTBOUND_CA_BUNDLE": str(settings.OUTBOUND_CA_BUNDLE),
         "OUTBOUND_ALLOWED_PRIVATE_NETWORKS": ",".join(settings.OUTBOUND_ALLOWED_PRIVATE_NETWORKS),
         "LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", celery_queue, "-n", name]
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-n", name]
     command += ["--pool", "threads", "--concurrency", "2", "--without-mingle", "--without-gossip"]
     log = tmp_path / "worker.log"
     with log.open("wb") as output:

@@ -32,6 +32,7 @@ def _worker_env(settings, queue: str, smtp_port: int, ca_bundle) -> dict:
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "PIPELINE_FIRST_QUEUE": settings.PIPELINE_FIRST_QUEUE,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "OUTBOUND_CA_BUNDLE": str(ca_bundle),
@@ -69,7 +70,9 @@ def test_a_submission_goes_live_through_a_worker_kill_and_a_database_hiccup_send
         setattr(settings, name, value)
     with SmtpCounter(free_port()) as smtp:
         processes = Processes(
-            env=_worker_env(settings, celery_queue, smtp.port, test_ca[1]), queue=celery_queue, log_dir=tmp_path
+            env=_worker_env(settings, celery_queue, smtp.port, test_ca[1]),
+            queues=[celery_queue, settings.PIPELINE_FIRST_QUEUE],
+            log_dir=tmp_path,
         )
         driver = Driver(https_endpoint, UserFactory(is_staff=True))
         try:

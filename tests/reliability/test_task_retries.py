@@ -108,7 +108,7 @@ def test_the_advance_task_passes_the_held_step_to_its_retry(submission, monkeypa
     with pytest.raises(RuntimeError):
         advance.run(submission_id=submission.pk)
 
-    assert sent["kwargs"] == {"submission_id": submission.pk, "release_token": "cafe"}
+    assert sent["kwargs"] == {"submission_id": submission.pk, "release_token": "cafe", "max_steps": None}
 
 
 @pytest.mark.django_db(transaction=True)
