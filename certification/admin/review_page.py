@@ -53,8 +53,8 @@ class ReviewItemPageMixin:
         ] + super().get_urls()
 
     def get_queryset(self, request):
-        # A subquery, not a join: counting the queue then never touches the (large) snapshot rows.
-        name = OfferSnapshot.objects.filter(pk=OuterRef("submission__snapshot_id")).annotate(
+        # A subquery from the item's own column, not a join: counting the queue then reads the items alone.
+        name = OfferSnapshot.objects.filter(submissions=OuterRef("submission_id")).annotate(
             name=KeyTextTransform("name", KeyTransform("offer_listing", KeyTransform("pages", "data")))
         )
         return super().get_queryset(request).annotate(listing_name=Subquery(name.values("name")[:1]))

@@ -43,10 +43,13 @@ def review_overdue_counts() -> dict[str, int]:
 
 
 def unanswered_replies() -> Exists:
-    """Whether the item's offer has a publisher's reply or dispute no reviewer has answered yet."""
+    """Whether the item's offer has a publisher's reply or dispute no reviewer has answered yet.
+
+    It starts from the item's own column (its submission, then that submission's offer inside the subquery), so a
+    queue's count needs no join."""
     return Exists(
         FindingMessage.objects.filter(
-            finding__submission__offer_id=OuterRef("submission__offer_id"),
+            finding__submission__offer__submissions=OuterRef("submission_id"),
             kind__in=FindingMessage.PUBLISHER_KINDS,
             answered_at__isnull=True,
         )

@@ -374,3 +374,14 @@ def test_a_page_of_10000_open_items_reads_two_pages_of_rows_not_the_whole_queue(
     assert sorted_rows
     assert max(sorted_rows) <= 2 * 2 * per_page + 1  # an Incremental Sort reads one row past its limit
     assert len(list(page)) == per_page
+
+
+def test_counting_a_queue_reads_its_items_alone(reviewer_client, two_per_page):
+    for _ in range(3):
+        review_item_make()
+    with CaptureQueriesContext(connection) as captured:
+        reviewer_client.get(CONTENT_QUEUE)
+
+    counts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT COUNT(*) AS "__count"')]
+    assert len(counts) == 1
+    assert "JOIN" not in counts[0]  # the publisher-replies flag and the listing name join inside their subqueries
