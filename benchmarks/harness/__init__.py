@@ -243,6 +243,18 @@ def section_write(path: Path, title: str, text: str) -> None:
     print(f"written to {path}")
 
 
+def code_fingerprint() -> str:
+    """The commit and a hash of the working tree's changes: the servers run the working tree, so a change during a
+    run (a shared checkout) can mix two versions of the code in one table."""
+    import hashlib
+
+    def git(*args: str) -> bytes:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True).stdout
+
+    changes = git("diff", "HEAD", "--", ".", ":(exclude)docs/benchmarks*.md")
+    return git("rev-parse", "HEAD").decode().strip() + ":" + hashlib.sha256(changes).hexdigest()[:12]
+
+
 def run(
     script: str,
     database_prefix: str,
@@ -257,6 +269,7 @@ def run(
     gunicorn, time ``pages`` over BENCH_ROUNDS (default 15) interleaved rounds and return the markdown table, with
     the seconds it took. ``extra(sizes)`` runs while the servers are up and returns more text (e.g. throughput)."""
     started = time.monotonic()
+    code = code_fingerprint()
     sizes_n = [int(s) for s in os.environ.get("BENCH_SIZES", "100,10000").split(",")]
     rounds = int(os.environ.get("BENCH_ROUNDS", "15"))
     sizes = [
@@ -283,6 +296,11 @@ def run(
     text = table(sizes, pages, result, rounds, what=what)
     if more:
         text += "\n\n" + more
+    if code_fingerprint() != code:
+        text += (
+            "\n\n**The code changed during this run** (a commit or an edit in the working tree): the sizes may have "
+            "been seeded, counted and served by different versions; run it again."
+        )
     text += (
         f"\n\nThis script ({Path(script).name}) took {time.monotonic() - started:.0f} s (seeding {', '.join(seeding)})."
     )
