@@ -22,16 +22,19 @@ PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 
 _DEFERRED: ContextVar[list[str] | None] = ContextVar("handoffs_deferred", default=None)
 
 
-def task_hand_off(task, *, countdown: int = 0, queue: str | None = None, **kwargs) -> None:
+def task_hand_off(task, *, countdown: int = 0, queue: str | None = None, priority: int | None = None, **kwargs) -> None:
     """Send ``task(**kwargs)`` once the current transaction commits; a broker failure is logged, never raised.
 
-    ``queue`` names a queue other than the task's default one."""
-    transaction.on_commit(lambda: task_send(task, countdown=countdown, queue=queue, **kwargs))
+    ``queue`` names a queue other than the task's default one; ``priority`` orders the messages of a queue (on
+    Redis 0 is served first, then 3, 6 and 9)."""
+    transaction.on_commit(lambda: task_send(task, countdown=countdown, queue=queue, priority=priority, **kwargs))
 
 
-def task_send(task, *, countdown: int = 0, queue: str | None = None, **kwargs) -> bool:
+def task_send(task, *, countdown: int = 0, queue: str | None = None, priority: int | None = None, **kwargs) -> bool:
     """Send ``task(**kwargs)`` now; return whether the broker took it (a failure is logged and left for recovery)."""
     options = {"queue": queue} if queue else {}
+    if priority is not None:
+        options["priority"] = priority
     try:
         task.apply_async(
             kwargs=kwargs, countdown=countdown or None, retry=True, retry_policy=PUBLISH_RETRY_POLICY, **options

@@ -21,13 +21,22 @@ def saas(owner, https_endpoint):
     return complete_offer(owner, "saas", https_endpoint)
 
 
+class HandOffs(list):
+    priorities: list
+
+
 @pytest.fixture
 def hand_offs(monkeypatch):
-    """The engine's hand-offs to workers, recorded instead of sent: (queue, kwargs) each."""
-    sent = []
-    monkeypatch.setattr(
-        pipeline, "task_hand_off", lambda task, *, countdown=0, queue=None, **kwargs: sent.append((queue, kwargs))
-    )
+    """The engine's hand-offs to workers, recorded instead of sent: (queue, kwargs) each, and their priorities."""
+    sent = HandOffs()
+
+    def hand_off(task, *, countdown=0, queue=None, priority=None, **kwargs):
+        sent.append((queue, kwargs))
+        priorities.append(priority)
+
+    priorities = []
+    sent.priorities = priorities
+    monkeypatch.setattr(pipeline, "task_hand_off", hand_off)
     return sent
 
 
@@ -116,6 +125,32 @@ def test_publish_sends_the_first_step_alone_to_the_queue_of_user_facing_work(saa
     settings.PIPELINE_FIRST_QUEUE = "first-steps"
     submission = submission_start(offer_id=saas.pk, by=owner.user)
     assert hand_offs == [("first-steps", {"submission_id": submission.pk, "max_steps": 1})]
+
+
+def test_a_publishers_lone_publish_goes_first_in_that_queue(saas, owner, hand_offs):
+    submission_start(offer_id=saas.pk, by=owner.user)
+    assert hand_offs.priorities == [0]
+
+
+def test_an_accounts_burst_goes_after_lone_publishes_in_that_queue(saas, owner, hand_offs, https_endpoint):
+    burst = [complete_offer(owner, "consulting", https_endpoint, offer_id=f"burst-{i}") for i in range(11)]
+    for offer in burst:
+        submission_start(offer_id=offer.pk, by=owner.user)
+    submission_start(offer_id=saas.pk, by=owner.user)
+    # a person's pace first (0); with 3 to 10 of the account's submissions running, 3; with 11 to 50, 6
+    assert hand_offs.priorities == [0, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 6]
+
+
+def test_another_accounts_burst_does_not_lower_a_publishers_priority(saas, owner, hand_offs, https_endpoint):
+    from tests.factories import MembershipFactory
+
+    other = MembershipFactory(role=owner.role)
+    for i in range(4):
+        offer = complete_offer(other, "consulting", https_endpoint, offer_id=f"other-{i}")
+        submission_start(offer_id=offer.pk, by=other.user)
+    hand_offs.priorities.clear()
+    submission_start(offer_id=saas.pk, by=owner.user)
+    assert hand_offs.priorities == [0]
 
 
 def test_a_step_cancelled_meanwhile_is_not_recorded_and_starts_nothing(saas, owner, hand_offs):
