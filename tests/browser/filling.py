@@ -6,7 +6,9 @@ from django.core.files.uploadedfile import UploadedFile
 
 
 def fill_form(page, data: dict, files: dict, tmp_path: Path) -> None:
-    """Type, pick, tick and upload every sample value into the form on the page."""
+    """Type, pick, tick and upload every sample value into the form on the page (once it has loaded: a link just
+    clicked may have committed the new page without its form yet)."""
+    page.wait_for_load_state("load")
     for name, value in data.items():
         if value in (None, "") or name == "action":
             continue
