@@ -153,6 +153,15 @@ class Operation(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # A subscription's operations in progress (the API's list, the one-at-a-time check) from a few index rows,
+        # not from every operation it ever had.
+        indexes = [
+            models.Index(
+                fields=["subscription", "-created_at"],
+                condition=models.Q(status="InProgress"),
+                name="saas_operation_in_progress",
+            )
+        ]
 
     def __str__(self):
         return f"{self.action} {self.id}"

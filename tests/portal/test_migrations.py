@@ -65,6 +65,7 @@ FORWARD_MIGRATIONS = {
     "offers.0004_offer_search_text",  # issue 16: stored search text, trigram indexes on PostgreSQL
     "storefront.0004_catalogue_search_trgm",
     "offers.0005_offer_account_newest",
+    "saas.0002_operation_in_progress_index",
 }
 RELABELLED = {
     "portal.publisheraccount": "accounts.publisheraccount",
