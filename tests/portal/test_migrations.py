@@ -66,6 +66,7 @@ FORWARD_MIGRATIONS = {
     "storefront.0004_catalogue_search_trgm",
     "offers.0005_offer_account_newest",
     "saas.0002_operation_in_progress_index",
+    "certification.0012_submission_newest",
 }
 RELABELLED = {
     "portal.publisheraccount": "accounts.publisheraccount",
