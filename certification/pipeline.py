@@ -29,10 +29,11 @@ from certification.models import Finding, Policy, ReviewItem, Step, Submission
 from certification.notifications import notify_failure_report, notify_live
 from certification.steps import Kind, StepDef, step_definition, steps_planned, wait_enter
 from certification.tasks import advance
-from offers.history import history_record
+from offers.history import history_record, history_system_events
 from offers.models import Offer, Plan
 from outbox.handoff import task_hand_off
 from outbox.services import OutboxBusy, outbox_send_now
+from webhooks.services import webhook_endpoints_turn
 
 logger = logging.getLogger(__name__)
 
@@ -198,10 +199,11 @@ def submission_advance(
     def another() -> bool:
         return (max_steps is None or ran < max_steps) and time.monotonic() < turn_ends
 
-    claim = _claim_next_step(submission_id)
-    while claim is not None:
-        ran += 1
-        claim = _attempt(submission_id, claim, run_check, another)
+    with webhook_endpoints_turn():
+        claim = _claim_next_step(submission_id)
+        while claim is not None:
+            ran += 1
+            claim = _attempt(submission_id, claim, run_check, another)
 
 
 def _attempt(submission_id: int, claim: Claim, run_check, another: Callable[[], bool]) -> Claim | None:
@@ -311,18 +313,18 @@ def _claim_next_step(submission_id: int) -> Claim | None:
         wait_enter(Kind.REVIEW)(submission, step, definition)
         return None
     with step_events_known(submission.pk, submission.offer.account_id):
-        token = _step_start(submission.offer, step, now)
+        token, event = _step_start(step, now)
+        history_system_events(submission.offer, [event])
     submission.save(update_fields=["updated_at"])
     return Claim(step.pk, token, definition, context)
 
 
-def _step_start(offer: Offer, step: Step, now) -> str:
-    """Start the step for a new attempt; return the attempt's token."""
+def _step_start(step: Step, now) -> tuple[str, tuple[str, str, dict]]:
+    """Start the step for a new attempt; return the attempt's token and the history event to record."""
     token = uuid.uuid4().hex
     step.start(token, now)
     step.save()
-    history_record(offer, "step_started", message=_("%(step)s started") % {"step": step.name}, step=step.pk)
-    return token
+    return token, ("step_started", _("%(step)s started") % {"step": step.name}, {"step": step.pk})
 
 
 def _runs_inline(definition: StepDef) -> bool:
@@ -364,14 +366,16 @@ def _record_result(submission_id: int, claim: Claim, findings: list[CheckFinding
         findings_store(submission_id, step, findings, source=Finding.Source.AUTOMATED)
         step.succeed(now)
         step.save()
-        history_record(offer, "step_succeeded", message=_("%(step)s succeeded") % {"step": step.name}, step=step.pk)
+        events = [("step_succeeded", _("%(step)s succeeded") % {"step": step.name}, {"step": step.pk})]
         following = left[1] if len(left) > 1 else None
         if claim_next and following is not None and following.state == Step.State.PENDING:
             definition = step_definition(following.phase, following.key)
             if _runs_inline(definition):
-                token = _step_start(offer, following, now)
+                token, started = _step_start(following, now)
+                history_system_events(offer, [*events, started])
                 context = replace(claim.context, phase=following.phase, step_key=following.key, network_down=None)
                 return Claim(following.pk, token, definition, context)
+        history_system_events(offer, events)
     enqueue_advance(submission_id)
     return None
 

@@ -50,13 +50,18 @@ def webhook_event_id() -> str:
 
 # Inside ``webhook_endpoints_memo``: each account's enabled endpoints, read once (None outside the block).
 _ENDPOINTS: ContextVar[dict | None] = ContextVar("webhook_endpoints_memo", default=None)
+# Inside ``webhook_endpoints_turn``: the accounts found with no enabled endpoint (None outside the block).
+_ABSENT: ContextVar[set | None] = ContextVar("webhook_endpoints_absent", default=None)
 
 
 @contextmanager
 def webhook_endpoints_memo() -> Iterator[None]:
     """Read each account's endpoints once for the whole block (one transaction of a busy writer, such as the
     pipeline recording one step and starting the next): call it inside the transaction, so what is read is what
-    the transaction sees."""
+    the transaction sees. Inside a block already, the outer block's reads serve."""
+    if _ENDPOINTS.get() is not None:
+        yield
+        return
     token = _ENDPOINTS.set({})
     try:
         yield
@@ -64,13 +69,32 @@ def webhook_endpoints_memo() -> Iterator[None]:
         _ENDPOINTS.reset(token)
 
 
+@contextmanager
+def webhook_endpoints_turn() -> Iterator[None]:
+    """For a short run of transactions (one task of the pipeline, at most PIPELINE_TURN seconds): an account found
+    with no enabled endpoint is not asked again. An endpoint added meanwhile receives events from the next run on;
+    an account with endpoints is still read in each transaction, so no event goes to an endpoint deleted meanwhile."""
+    token = _ABSENT.set(set())
+    try:
+        yield
+    finally:
+        _ABSENT.reset(token)
+
+
 def _endpoints_enabled(account_id) -> list[WebhookEndpoint]:
-    memo = _ENDPOINTS.get()
-    if memo is None or not isinstance(account_id, int):
+    if not isinstance(account_id, int):
         return list(WebhookEndpoint.objects.filter(account_id=account_id, enabled=True))
-    if account_id not in memo:
-        memo[account_id] = list(WebhookEndpoint.objects.filter(account_id=account_id, enabled=True))
-    return memo[account_id]
+    absent, memo = _ABSENT.get(), _ENDPOINTS.get()
+    if absent is not None and account_id in absent:
+        return []
+    if memo is not None and account_id in memo:
+        return memo[account_id]
+    endpoints = list(WebhookEndpoint.objects.filter(account_id=account_id, enabled=True))
+    if memo is not None:
+        memo[account_id] = endpoints
+    if absent is not None and not endpoints:
+        absent.add(account_id)
+    return endpoints
 
 
 def webhook_emit(*, account, event_type: str, offer=None, data: dict | Callable[[], dict]) -> str | None:
