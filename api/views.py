@@ -613,12 +613,28 @@ class StopSellingView(_OfferAction):
 # -- submissions, report, history, compare ----------------------------------------------------------------------------
 
 
+class SubmissionCursor(CursorPagination):
+    ordering = ("-number",)  # the index of (offer, number): a page costs the same however many submissions
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
 @extend_schema(tags=["submissions"])
-class SubmissionListView(ApiView):
-    @extend_schema(summary="The offer's submissions, newest first", responses=s.SubmissionSummarySerializer(many=True))
-    def get(self, request, offer_pk):
-        offer = self.offer(offer_pk)
-        return Response(s.SubmissionSummarySerializer(offer.submissions.order_by("-number"), many=True).data)
+class SubmissionListView(ListView):
+    serializer_class = s.SubmissionSummarySerializer
+    pagination_class = SubmissionCursor
+
+    def get_queryset(self):
+        return self.offer(self.kwargs["offer_pk"]).submissions.all()
+
+    @extend_schema(
+        operation_id="offers_submissions_list",
+        summary="The offer's submissions, newest first, in pages of a cursor",
+        parameters=[OpenApiParameter("page_size", int, description="1 to 200 (default 50).")],
+    )
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
 
 
 def _submission(offer: Offer, number: int) -> Submission:
