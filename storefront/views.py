@@ -27,6 +27,9 @@ from storefront.forms import CheckoutForm, ContactForm
 from storefront.listing import SERVED_CONTENT_TYPES, file_signature, served_file_url, signed_file_url
 
 CATALOGUE_PAGE_SIZE = 24
+# The catalogue counts at most this many matches (then "More than 1000 results", 42 pages): a search that matches
+# a quarter of a large catalogue costs what it costs in a small one.
+CATALOGUE_COUNT_LIMIT = 1000
 QUERY_MAX_LENGTH = 100
 
 
@@ -118,7 +121,7 @@ def catalogue(request):
         storefront=filters["storefront"],
         sort=filters["sort"],
     )
-    page = paginate(request, entries, CATALOGUE_PAGE_SIZE)
+    page = paginate(request, entries, CATALOGUE_PAGE_SIZE, count_limit=CATALOGUE_COUNT_LIMIT)
     type_labels = dict(types)
     cards = [
         {

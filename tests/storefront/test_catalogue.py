@@ -194,3 +194,24 @@ def test_the_number_of_queries_does_not_grow_with_the_offers(client, customer, s
 
     assert (cold_5, warm_5, search_5) == (cold_50, warm_50, search_50)
     assert cold_50 <= 12
+
+
+def test_past_its_count_limit_the_catalogue_says_more_than_the_limit(client, monkeypatch):
+    monkeypatch.setattr("storefront.views.CATALOGUE_COUNT_LIMIT", 3)
+    for n in range(5):
+        live_offer(name=f"Counted Ledger {n}")
+
+    response = client.get(CATALOGUE)
+
+    assert "More than 3 results" in response.content.decode()
+    assert len(names(response)) == 3  # the pages stop at the limit too (1,000 in production: 42 pages)
+
+
+def test_the_catalogue_counts_its_matches_over_a_limit(client):
+    live_offer(name="Bounded Ledger")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(CATALOGUE, {"q": "ledger"})
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    assert response.context["page_obj"].paginator.count == 1
+    assert len(counts) == 1
+    assert "LIMIT 1001" in counts[0]
