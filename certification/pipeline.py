@@ -117,9 +117,13 @@ def submission_lock(submission_id: int, *, related=("offer", "snapshot")) -> Sub
     Every writer locks in this order (offer first, as the publisher's actions do), so a cancel racing a step's
     result never deadlocks. Call inside a transaction.
     """
-    offer_id = Submission.objects.values_list("offer_id", flat=True).get(pk=submission_id)
-    list(Offer.objects.select_for_update().filter(pk=offer_id).values_list("pk", flat=True))
+    _offer_lock(Submission.objects.values_list("offer_id", flat=True).get(pk=submission_id))
     return Submission.objects.select_for_update(of=("self",)).select_related(*related).get(pk=submission_id)
+
+
+def _offer_lock(offer_id: int) -> None:
+    """Lock the offer's row: every writer of an offer's submissions takes this lock first."""
+    list(Offer.objects.select_for_update().filter(pk=offer_id).values_list("pk", flat=True))
 
 
 def step_context(submission: Submission, step: Step) -> StepContext:
@@ -351,7 +355,7 @@ def _record_result(submission_id: int, claim: Claim, findings: list[CheckFinding
         return None
     now = timezone.now()
     offer = claim.context.offer
-    list(Offer.objects.select_for_update().filter(pk=offer.pk).values_list("pk", flat=True))
+    _offer_lock(offer.pk)
     if not Submission.objects.filter(pk=submission_id, state=Submission.State.RUNNING).update(updated_at=now):
         return None  # cancelled or superseded meanwhile
     left = list(
