@@ -626,7 +626,7 @@ class SubmissionListView(ListView):
     pagination_class = SubmissionCursor
 
     def get_queryset(self):
-        return self.offer(self.kwargs["offer_pk"]).submissions.all()
+        return pipeline.offer_submissions(self.offer(self.kwargs["offer_pk"]))
 
     @extend_schema(
         operation_id="offers_submissions_list",

@@ -12,6 +12,11 @@ from certification.reviews.queues import claim_ttl
 from certification.steps import BEFORE_SIGNOFF
 
 
+def offer_submissions(offer) -> QuerySet[Submission]:
+    """The offer's submissions, newest first (read in pages from the index of (offer, number))."""
+    return offer.submissions.order_by("-number")
+
+
 def submission_latest(offer) -> Submission | None:
     return offer.submissions.select_related("snapshot").order_by("-number").first()
 
