@@ -225,9 +225,4 @@ def main():
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--seed":
-        import json
-
-        print(json.dumps(seed(int(sys.argv[2]))))
-    else:
-        main()
+    harness.script_main(seed, main)

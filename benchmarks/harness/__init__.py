@@ -306,3 +306,12 @@ def run(
     )
     print(text, flush=True)
     return text
+
+
+def script_main(seed, main) -> None:
+    """A page benchmark's entry point: ``--seed N`` seeds one size in this process (the harness runs it so, once per
+    size) and prints its description as one JSON line; without arguments, the whole run."""
+    if len(sys.argv) == 3 and sys.argv[1] == "--seed":
+        print(json.dumps(seed(int(sys.argv[2]))))
+    else:
+        main()
