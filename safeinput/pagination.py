@@ -31,16 +31,40 @@ class CappedPaginator(Paginator):
         return min(counted, self.count_limit)
 
 
+class KnownCountPaginator(Paginator):
+    """A paginator told how many items the list holds (the caller counted them already): it does not count again."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known
+
+
 def paginate(
-    request: HttpRequest, items, per_page: int = PAGE_SIZE, *, param: str = "page", count_limit: int | None = None
+    request: HttpRequest,
+    items,
+    per_page: int = PAGE_SIZE,
+    *,
+    param: str = "page",
+    count_limit: int | None = None,
+    count: int | None = None,
 ) -> Page:
     """Return the requested page of ``items`` (a queryset or a list), with ``previous_query`` and ``next_query``:
     the current query string with only ``param`` changed, for the links of ``includes/pagination.html``.
 
     ``count_limit``: count at most that many (``page.paginator.capped`` says there are more), for a list whose
-    matches can be many (a search of a large catalogue): its count then costs the same at any size."""
+    matches can be many (a search of a large catalogue): its count then costs the same at any size. ``count``: how
+    many items the list holds, when the caller knows it already (no COUNT query)."""
     raw = request.GET.get(param, "")
-    paginator = CappedPaginator(items, per_page, count_limit=count_limit) if count_limit else Paginator(items, per_page)
+    if count is not None:
+        paginator = KnownCountPaginator(items, per_page, count=count)
+    elif count_limit:
+        paginator = CappedPaginator(items, per_page, count_limit=count_limit)
+    else:
+        paginator = Paginator(items, per_page)
     page = paginator.get_page(raw[:12] if raw.isdigit() else 1)
     page.param = param
     page.previous_query = _query(request, param, page.previous_page_number()) if page.has_previous() else ""
