@@ -1,7 +1,7 @@
 """In Chromium, against the portal started as `make run` starts it: with no service, no configuration and no network.
 
-A copy of the working tree runs `make run` (SQLite and Celery's filesystem broker under its own var/, web, worker,
-beat and the publisher sandbox under honcho, the demo data loaded through the sandbox). A newcomer takes a new SaaS
+A copy of the working tree runs `make run` (SQLite and Celery's filesystem broker under its own var/, web, the two
+workers (worker and first), beat and the publisher sandbox under honcho, the demo data loaded through the sandbox). A newcomer takes a new SaaS
 offer from Draft to Live and the storefront, with a reviewer in admin, and takes the demo's Preview offer live.
 Nothing here reads the database: everything goes through the browser, as a newcomer would.
 """
